@@ -1,0 +1,43 @@
+# rnncourse: `make lab` to learn, `make test` to check everything. Both set up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+
+.PHONY: lab test student slides clean help
+
+help:
+	@echo "make lab      start JupyterLab on the course (sets up .venv on first use)"
+	@echo "make test     run the whole test suite (package, notebooks, nbgrader round trip)"
+	@echo "make student  regenerate notebooks/ from solutions/ with nbgrader"
+	@echo "make slides   build reveal.js slides of the solved notebooks into build/slides"
+	@echo "make clean    remove built files (slides, gradebook, nbgrader folders), keep .venv"
+
+# Re-installs only when pyproject.toml is newer than the last install.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "rnncourse needs Python 3.11 or newer; run e.g. make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(PORT) \
+	    $(if $(DISPLAY)$(filter Darwin,$(shell uname -s)),,--no-browser) \
+	    $(if $(filter 0,$(shell id -u)),--allow-root,) \
+	    notebooks/00_welcome/00_welcome.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+student: $(STAMP)
+	$(BIN)/python -m rnncourse.release
+
+slides: $(STAMP)
+	mkdir -p build/slides
+	$(BIN)/jupyter nbconvert --to slides --output-dir build/slides solutions/*/*.ipynb
+	@echo "open build/slides/<unit>.slides.html in a browser"
+
+clean:
+	rm -rf build gradebook.db submitted autograded feedback exchange .pytest_cache

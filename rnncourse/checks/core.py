@@ -1,0 +1,138 @@
+"""The machinery shared by every unit's checks: own-work detection and explained comparisons."""
+
+import copy
+import importlib
+import types
+
+import numpy as np
+
+# Each exercise's reference implementation; an answer may not call any of them.
+REFERENCES = {
+    "one_hot_encode": "rnncourse.data:one_hot",
+    "build_vocab": "rnncourse.data:build_vocab",
+    "make_sequences": "rnncourse.data:make_sequences",
+    "max_achievable_accuracy": "rnncourse.data:max_achievable_accuracy",
+    "build_char_model": "rnncourse.keras_models:build_char_model",
+    "sample_next_char": "rnncourse.generation:sample_next_char",
+    "generate_text": "rnncourse.generation:generate_text",
+}
+
+
+class CheckFailure(AssertionError):
+    """A check found a mistake; the message explains it."""
+
+
+def fail(message):
+    raise CheckFailure(message)
+
+
+def reference(exercise):
+    """The package's reference implementation of ``exercise``."""
+    module, name = REFERENCES[exercise].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _code_names(code):
+    """Every global or attribute name a code object (and the code nested in it) refers to."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def assert_own_work(fn, exercise):
+    """Fail unless ``fn`` is the learner's own function that calls no reference implementation."""
+    if not callable(fn):
+        fail(f"`{exercise}` should be a function; it is a {type(fn).__name__}. "
+             f"Run the cell that defines it, then this test again.")
+    module = getattr(fn, "__module__", "") or ""
+    if module.startswith("rnncourse"):
+        fail(f"`{exercise}` is the package's reference implementation itself. "
+             f"Graded work must be your own: write the function in the answer cell.")
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return
+    references = {id(reference(name)): REFERENCES[name].replace(":", ".") for name in REFERENCES}
+    reference_names = {ref.split(":")[1] for ref in REFERENCES.values()}
+    names = _code_names(code)
+    for name in names:
+        obj = fn.__globals__.get(name)
+        called = references.get(id(obj))
+        if called is None and isinstance(obj, types.ModuleType) and obj.__name__.startswith("rnncourse"):
+            called = next(iter(sorted(names & reference_names)), None)
+        if called is not None:
+            fail(f"`{exercise}` calls the package's reference `{called}`. That is fine for "
+                 f"exploring, but graded work must be your own: write it without rnncourse.")
+
+
+def call(fn, exercise, *args, **kwargs):
+    """Call the learner's function; explain an exception, or arguments changed in place."""
+    before = copy.deepcopy(args)
+    try:
+        result = fn(*args, **kwargs)
+    except NotImplementedError:
+        fail(f"`{exercise}` is not written yet: replace `raise NotImplementedError()` with your code.")
+    except CheckFailure:
+        raise
+    except Exception as err:  # the learner's bug, reported in their terms
+        shown = ", ".join([_describe(a) for a in before] + [f"{k}={_describe(v)}" for k, v in kwargs.items()])
+        fail(f"`{exercise}({shown})` raised {type(err).__name__}: {err}")
+    for i, (old, new) in enumerate(zip(before, args)):
+        if isinstance(old, np.ndarray) and not np.array_equal(old, new):
+            fail(f"`{exercise}` changed its argument number {i + 1} in place. Work on a copy "
+                 f"(e.g. `x = x.copy()`) or build new arrays instead of writing into the inputs.")
+    return result
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return f"<array shape {value.shape} dtype {value.dtype}>"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def expect_shape(name, value, shape, hint=""):
+    value_shape = np.shape(value)
+    if tuple(value_shape) != tuple(shape):
+        fail(f"{name} has shape {tuple(value_shape)}; expected {tuple(shape)}." + (f" {hint}" if hint else ""))
+
+
+def expect_close(name, actual, expected, mistakes=(), atol=1e-6, rtol=1e-5):
+    """Compare arrays; if they differ, name the known mistake whose result ``actual`` matches.
+
+    ``mistakes`` is a sequence of ``(wrong_result, explanation)`` pairs: what a common wrong
+    answer would return, and what to tell the learner when theirs equals it.
+    """
+    actual = np.asarray(actual)
+    expected = np.asarray(expected)
+    for wrong, explanation in mistakes:
+        wrong = np.asarray(wrong)
+        if actual.shape == wrong.shape and np.allclose(actual, wrong, atol=atol, rtol=rtol) \
+                and not np.allclose(wrong, expected, atol=atol, rtol=rtol):
+            fail(f"{name}: {explanation}")
+    expect_shape(name, actual, expected.shape)
+    if not np.allclose(actual, expected, atol=atol, rtol=rtol):
+        bad = np.abs(actual.astype(np.float64) - expected)
+        where = np.unravel_index(np.argmax(bad), bad.shape)
+        fail(f"{name} differs from the expected values: largest difference {bad.max():.3g} at index "
+             f"{tuple(int(i) for i in where)} (yours {actual[where].item()!r}, expected {expected[where].item()!r}).")
+
+
+def expect_equal(name, actual, expected, hint=""):
+    if actual != expected:
+        fail(f"{name} is {actual!r}; expected {expected!r}." + (f" {hint}" if hint else ""))
+
+
+def expect_value_error(fn, exercise, args, why):
+    """Fail unless ``fn(*args)`` raises ``ValueError``; ``why`` says what was wrong with the input."""
+    try:
+        fn(*args)
+    except ValueError:
+        return
+    except NotImplementedError:
+        fail(f"`{exercise}` is not written yet: replace `raise NotImplementedError()` with your code.")
+    except Exception as err:
+        fail(f"`{exercise}` should raise ValueError when {why}; it raised {type(err).__name__}: {err}")
+    fail(f"`{exercise}` should raise ValueError when {why}, with a message saying what was expected; "
+         f"it raised nothing.")

@@ -1,0 +1,54 @@
+"""Student copies: run ``nbgrader generate_assignment`` on ``solutions/`` in a scratch course folder.
+
+``python -m rnncourse.release`` (``make student``) rewrites ``notebooks/`` from ``solutions/``;
+the test suite calls :func:`generate` to check that the committed copies are up to date.
+Working in a scratch folder keeps the repository free of ``gradebook.db`` and nbgrader's folders.
+"""
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def units(root=ROOT):
+    """The unit folders of ``solutions/`` (the nbgrader assignment ids), sorted."""
+    return sorted(p.name for p in (Path(root) / "solutions").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def nbgrader(course, *args):
+    """Run an nbgrader command in the course folder ``course``; raise with its log if it fails."""
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
+                          cwd=course, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed in {course}:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def make_course(course, unit, root=ROOT):
+    """Lay out a scratch course folder with the repo's config and one unit's master notebooks."""
+    course = Path(course)
+    course.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(root) / "nbgrader_config.py", course)
+    shutil.copytree(Path(root) / "solutions" / unit, course / "solutions" / unit, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    nbgrader(course, "generate_assignment", unit, "--force")
+    return course / "notebooks" / unit
+
+
+def generate(out_dir, root=ROOT):
+    """Write the student copy of every unit into ``out_dir/<unit>/``."""
+    out_dir = Path(out_dir)
+    for unit in units(root):
+        with tempfile.TemporaryDirectory() as scratch:
+            released = make_course(scratch, unit, root)
+            shutil.rmtree(out_dir / unit, ignore_errors=True)
+            shutil.copytree(released, out_dir / unit)
+            print(f"{unit}: {', '.join(sorted(p.name for p in (out_dir / unit).iterdir()))}")
+
+
+if __name__ == "__main__":
+    generate(ROOT / "notebooks")

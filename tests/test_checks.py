@@ -1,0 +1,142 @@
+"""The checks pass the master notebooks' own answers and catch the common mistakes by name.
+
+The correct answers are taken from the answer cells of ``solutions/`` (so they are written
+once); the wrong ones are the mistakes each check promises to recognise.
+"""
+
+import ast
+import json
+
+import numpy as np
+import pytest
+
+from rnncourse import release
+from rnncourse.checks import char_model, core, welcome
+
+
+def answers(unit):
+    """The functions that a unit's master notebook defines in its answer cells.
+
+    Runs the notebook's import statements, then its answer cells, in a fresh namespace.
+    """
+    namespace = {"__name__": "learner"}
+    code = [c for path in sorted((release.ROOT / "solutions" / unit).glob("*.ipynb"))
+            for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    for cell in code:
+        tree = ast.parse("".join(line for line in cell["source"] if not line.lstrip().startswith(("%", "!"))))
+        imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        exec(compile(ast.Module(body=imports, type_ignores=[]), "<imports>", "exec"), namespace)
+    for cell in code:
+        if cell["metadata"].get("nbgrader", {}).get("solution"):
+            exec("".join(cell["source"]), namespace)
+    return namespace
+
+
+def failure(check, fn):
+    with pytest.raises(core.CheckFailure) as err:
+        check(fn)
+    return str(err.value)
+
+
+CHECKS = {
+    "00_welcome": welcome,
+    "08_char_model": char_model,
+}
+
+
+@pytest.mark.parametrize("unit", sorted(CHECKS))
+def test_solution_answers_pass_every_check(unit):
+    module, functions = CHECKS[unit], answers(unit)
+    names = [n for n in dir(module) if n.startswith("check_")]
+    assert names
+    for name in names:
+        exercise = next(e for e in core.REFERENCES if name.startswith(f"check_{e}_"))
+        getattr(module, name)(functions[exercise])
+
+
+def test_references_and_wrappers_are_not_own_work():
+    from rnncourse import data
+    from rnncourse.data import one_hot as renamed
+
+    def wrapper(indices, depth):
+        return renamed(indices, depth)
+
+    def via_module(indices, depth):
+        return data.one_hot(indices, depth)
+
+    for fn in [data.one_hot, wrapper, via_module]:
+        assert "your own" in failure(welcome.check_one_hot_encode_basic, fn)
+
+
+def test_blank_answer_is_explained():
+    def blank(indices, depth):
+        raise NotImplementedError()
+
+    assert "not written yet" in failure(welcome.check_one_hot_encode_basic, blank)
+
+
+def test_one_hot_mistakes():
+    assert "one extra axis" in failure(welcome.check_one_hot_encode_basic, lambda i, d: np.eye(d)[i].T)
+    assert "dtype int64" in failure(welcome.check_one_hot_encode_basic, lambda i, d: np.eye(d, dtype=np.int64)[i])
+    assert "counted indices from 1" in failure(
+        welcome.check_one_hot_encode_basic, lambda i, d: np.eye(d)[np.clip(i - 1, 0, d - 1)] * (i > 0)[..., None])
+
+    def mutating(indices, depth):
+        out = np.eye(depth)[indices]
+        indices[...] = 0
+        return out
+
+    assert "in place" in failure(welcome.check_one_hot_encode_values, mutating)
+
+
+def test_char_model_mistakes():
+    good = answers("08_char_model")
+
+    def unsorted_vocab(text):
+        chars = list(dict.fromkeys(text))
+        return chars, {c: i for i, c in enumerate(chars)}, dict(enumerate(chars))
+
+    assert "sort them" in failure(char_model.check_build_vocab_seed, unsorted_vocab)
+
+    def one_window_too_many(text, seq_length, c2i):
+        codes = [c2i[c] for c in text] + [0]
+        n = len(text) - seq_length + 1
+        return np.array([codes[i:i + seq_length] for i in range(n)]), np.array(codes[seq_length:seq_length + n])
+
+    assert "off-by-one" in failure(char_model.check_make_sequences_seed, one_window_too_many)
+
+    def target_is_last_input(text, seq_length, c2i):
+        X, _ = good["make_sequences"](text, seq_length, c2i)
+        return X, X[:, -1]
+
+    assert "character after it" in failure(char_model.check_make_sequences_seed, target_is_last_input)
+
+    def tanh_model(seq_length, vocab_size, units=50, activation="relu"):
+        return good["build_char_model"](seq_length, vocab_size, units, "tanh")
+
+    assert "activation" in failure(char_model.check_build_char_model_structure, tanh_model)
+
+    def uncompiled(seq_length, vocab_size, units=50, activation="relu"):
+        import keras
+        return keras.Sequential([keras.Input((seq_length, vocab_size)), keras.layers.SimpleRNN(units, activation=activation),
+                                 keras.layers.Dense(vocab_size, activation="softmax")])
+
+    assert "not compiled" in failure(char_model.check_build_char_model_structure, uncompiled)
+
+    def ignores_temperature(probs, temperature=1.0, rng=None):
+        rng = rng or np.random.default_rng()
+        return int(np.argmax(probs)) if temperature == 0 else int(rng.choice(len(probs), p=probs))
+
+    assert "with temperature 0.5" in failure(char_model.check_sample_next_char_distribution, ignores_temperature)
+
+    def unseeded(probs, temperature=1.0, rng=None):
+        return good["sample_next_char"](probs, temperature, np.random.default_rng())
+
+    assert "seeded alike" in failure(char_model.check_sample_next_char_distribution, unseeded)
+
+    def whole_start_window(model, start, length, c2i, i2c, seq_length, temperature=0.0, rng=None):
+        return good["generate_text"](model, start[:seq_length], length, c2i, i2c, seq_length)[:len(start)] + "x" * length
+
+    assert "begin with the start string" in failure(char_model.check_generate_text_basic, whole_start_window)
+    assert "number of windows (48)" in failure(
+        char_model.check_max_achievable_accuracy_seed, lambda text, k: 46 / len(text))

@@ -1,0 +1,28 @@
+import subprocess
+import sys
+
+
+def test_setup_writes_nothing_to_stderr():
+    """The first cell of every notebook: one line on stdout, nothing on stderr (COURSE.md section 5)."""
+    code = ("from rnncourse.notebook import setup_notebook\nsetup_notebook()\n"
+            "import keras, numpy as np\n"
+            "m = keras.Sequential([keras.Input((3, 4)), keras.layers.SimpleRNN(2), keras.layers.Dense(4)])\n"
+            "m.compile('adam', 'mse'); m.fit(np.zeros((4, 3, 4)), np.zeros((4, 4)), verbose=0)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "TF_ENABLE_ONEDNN_OPTS": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.count("\n") == 1 and "TensorFlow" in done.stdout and "seed 0" in done.stdout
+
+
+def test_seeding_makes_numpy_and_keras_repeatable():
+    from rnncourse.notebook import seed_everything
+    from rnncourse.keras_models import build_char_model
+    import numpy as np
+
+    runs = []
+    for _ in range(2):
+        seed_everything(3)
+        runs.append((np.random.rand(3), build_char_model(2, 3, units=2).get_weights()[0]))
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    np.testing.assert_array_equal(runs[0][1], runs[1][1])
