@@ -1,6 +1,7 @@
 """The set-up every unit's first (locked) cell calls: quiet TensorFlow, seeds, plot defaults."""
 
 import contextlib
+import io
 import logging
 import os
 import platform
@@ -12,17 +13,18 @@ DEFAULT_SEED = 0
 
 @contextlib.contextmanager
 def _stderr_silenced():
-    """Send file descriptor 2 to /dev/null for the duration of the block.
+    """Discard everything written to stderr during the block, by Python or by C++.
 
-    TensorFlow's C++ start-up lines ("Could not find cuda drivers", absl's warning) are
-    written straight to the descriptor, so redirecting ``sys.stderr`` is not enough.
+    TensorFlow's C++ start-up lines ("Could not find cuda drivers", absl's warning) go straight
+    to file descriptor 2; matplotlib's one-time "building the font cache" goes to ``sys.stderr``.
     """
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
-        yield
+        with contextlib.redirect_stderr(io.StringIO()):
+            yield
     finally:
         sys.stderr.flush()
         os.dup2(saved, 2)
@@ -63,8 +65,9 @@ def setup_notebook(seed=DEFAULT_SEED):
     """
     tf, keras = quiet_tensorflow()
     seed_everything(seed)
-    import matplotlib
-    import matplotlib.pyplot as plt
+    with _stderr_silenced():
+        import matplotlib
+        import matplotlib.pyplot as plt
     import numpy as np
 
     from . import __version__

@@ -5,6 +5,7 @@ the test suite calls :func:`generate` to check that the committed copies are up 
 Working in a scratch folder keeps the repository free of ``gradebook.db`` and nbgrader's folders.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,8 +22,10 @@ def units(root=ROOT):
 
 def nbgrader(course, *args):
     """Run an nbgrader command in the course folder ``course``; raise with its log if it fails."""
+    # nbgrader runs `alembic` (its database migrations) from PATH: put this Python's scripts first.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
-                          cwd=course, capture_output=True, text=True)
+                          cwd=course, capture_output=True, text=True, env={**os.environ, "PATH": path})
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed in {course}:\n{done.stdout}\n{done.stderr}")
     return done

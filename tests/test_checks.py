@@ -140,3 +140,15 @@ def test_char_model_mistakes():
     assert "begin with the start string" in failure(char_model.check_generate_text_basic, whole_start_window)
     assert "number of windows (48)" in failure(
         char_model.check_max_achievable_accuracy_seed, lambda text, k: 46 / len(text))
+
+
+def test_an_attribute_named_like_a_reference_is_not_flagged():
+    """``tf.one_hot`` in an answer is not the package's ``one_hot``, even if that name is global."""
+    from rnncourse import data
+
+    class Library:
+        one_hot = staticmethod(lambda indices, depth: np.eye(depth)[indices])
+
+    namespace = {"Library": Library, "one_hot": data.one_hot}
+    exec("def one_hot_encode(indices, depth):\n    return Library.one_hot(indices, depth)\n", namespace)
+    welcome.check_one_hot_encode_basic(namespace["one_hot_encode"])

@@ -1,6 +1,7 @@
 """The machinery shared by every unit's checks: own-work detection and explained comparisons."""
 
 import copy
+import dis
 import importlib
 import types
 
@@ -32,13 +33,20 @@ def reference(exercise):
     return getattr(importlib.import_module(module), name)
 
 
-def _code_names(code):
-    """Every global or attribute name a code object (and the code nested in it) refers to."""
-    names = set(code.co_names)
+def _loaded_names(code):
+    """The global names a code object (and the code nested in it) loads, and the attributes it reads."""
+    globals_, attributes = set(), set()
+    for ins in dis.get_instructions(code):
+        if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+            globals_.add(ins.argval)
+        elif ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+            attributes.add(ins.argval)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names |= _code_names(const)
-    return names
+            inner_globals, inner_attributes = _loaded_names(const)
+            globals_ |= inner_globals
+            attributes |= inner_attributes
+    return globals_, attributes
 
 
 def assert_own_work(fn, exercise):
@@ -54,16 +62,25 @@ def assert_own_work(fn, exercise):
     if code is None:
         return
     references = {id(reference(name)): REFERENCES[name].replace(":", ".") for name in REFERENCES}
-    reference_names = {ref.split(":")[1] for ref in REFERENCES.values()}
-    names = _code_names(code)
-    for name in names:
-        obj = fn.__globals__.get(name)
+    by_attribute = {ref.split(":")[1]: ref.replace(":", ".") for ref in REFERENCES.values()}
+    global_names, attributes = _loaded_names(code)
+    used = [fn.__globals__.get(name) for name in global_names]
+    used += [cell.cell_contents for cell in fn.__closure__ or () if _filled(cell)]
+    for obj in used:
         called = references.get(id(obj))
         if called is None and isinstance(obj, types.ModuleType) and obj.__name__.startswith("rnncourse"):
-            called = next(iter(sorted(names & reference_names)), None)
+            called = next((by_attribute[a] for a in sorted(attributes) if a in by_attribute), None)
         if called is not None:
             fail(f"`{exercise}` calls the package's reference `{called}`. That is fine for "
                  f"exploring, but graded work must be your own: write it without rnncourse.")
+
+
+def _filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:  # a closure cell whose variable is not assigned yet
+        return False
+    return True
 
 
 def call(fn, exercise, *args, **kwargs):
