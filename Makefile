@@ -35,9 +35,8 @@ student: $(STAMP)
 	$(BIN)/python -m rnncourse.release
 
 slides: $(STAMP)
-	mkdir -p build/slides
-	$(BIN)/jupyter nbconvert --to slides --output-dir build/slides solutions/*/*.ipynb
-	@echo "open build/slides/<unit>.slides.html in a browser"
+	$(BIN)/python -m rnncourse.slides build/slides
+	@echo "open build/slides/<unit>.slides.html in a browser (arrow keys move between slides)"
 
 clean:
 	rm -rf build gradebook.db submitted autograded feedback exchange .pytest_cache
