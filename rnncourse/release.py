@@ -1,6 +1,6 @@
 """Student copies: run ``nbgrader generate_assignment`` on ``solutions/`` in a scratch course folder.
 
-``python -m rnncourse.release`` (``make student``) rewrites ``notebooks/`` from ``solutions/``;
+``python -m rnncourse.release [unit ...]`` (``make student``) rewrites ``notebooks/`` from ``solutions/``;
 the test suite calls :func:`generate` to check that the committed copies are up to date.
 Working in a scratch folder keeps the repository free of ``gradebook.db`` and nbgrader's folders.
 """
@@ -42,10 +42,10 @@ def make_course(course, unit, root=ROOT):
     return course / "notebooks" / unit
 
 
-def generate(out_dir, root=ROOT):
-    """Write the student copy of every unit into ``out_dir/<unit>/``."""
+def generate(out_dir, root=ROOT, only=()):
+    """Write the student copy of every unit (or of the units in ``only``) into ``out_dir/<unit>/``."""
     out_dir = Path(out_dir)
-    for unit in units(root):
+    for unit in only or units(root):
         with tempfile.TemporaryDirectory() as scratch:
             released = make_course(scratch, unit, root)
             shutil.rmtree(out_dir / unit, ignore_errors=True)
@@ -54,4 +54,4 @@ def generate(out_dir, root=ROOT):
 
 
 if __name__ == "__main__":
-    generate(ROOT / "notebooks")
+    generate(ROOT / "notebooks", only=sys.argv[1:])

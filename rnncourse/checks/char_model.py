@@ -6,7 +6,16 @@ from ..data import SEED_TEXT
 from ..generation import reweight
 from ..notebook import quiet_tensorflow
 from .core import (assert_own_work, call, expect_close, expect_equal, expect_shape,
-                   expect_value_error, fail, reference)
+                   expect_value_error, fail, reference, register)
+
+register({
+    "build_vocab": "rnncourse.data:build_vocab",
+    "make_sequences": "rnncourse.data:make_sequences",
+    "max_achievable_accuracy": "rnncourse.data:max_achievable_accuracy",
+    "build_char_model": "rnncourse.keras_models:build_char_model",
+    "sample_next_char": "rnncourse.generation:sample_next_char",
+    "generate_text": "rnncourse.generation:generate_text",
+})
 
 _ALPHABET = np.array(list("abcdefgh ,.XYZ\u00e9\u00df"))
 

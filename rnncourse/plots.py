@@ -1,0 +1,135 @@
+"""Small matplotlib helpers for the notebooks: training curves, accuracy ceilings, distributions.
+
+Every function draws on ``ax`` when one is given (otherwise on a new figure) and returns the
+Axes, so a notebook can add a line or a title afterwards. Nothing calls ``plt.show()``.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+_SHOWN_AS = {" ": "\u2423", "\n": "\\n", "\t": "\\t"}  # characters that would be invisible on an axis
+
+
+def char_label(char):
+    """A visible label for one character: a space becomes ``\u2423``, a newline ``\\n``."""
+    return _SHOWN_AS.get(char, char)
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _curves(history):
+    """``{name: list of E values}`` from a Keras ``History`` or from a dict."""
+    return getattr(history, "history", history)
+
+
+def plot_history(history, keys=("loss",), labels=None, ax=None, transform=None,
+                 ylabel=None, title=None):
+    """Curves of a training history against the epoch (1, 2, ..., E).
+
+    ``history``: a Keras ``History`` (what ``model.fit`` returns) or a dict
+    ``{name: sequence of E numbers}``. ``keys``: the entries to draw. ``labels``: their legend
+    labels (default: the keys). ``transform``: applied to each curve before drawing, e.g.
+    ``np.exp`` turns a cross-entropy into a perplexity. Call it twice on the same ``ax`` to
+    compare two models.
+    """
+    ax = _axes(ax)
+    curves = _curves(history)
+    labels = list(keys) if labels is None else list(labels)
+    if len(labels) != len(keys):
+        raise ValueError(f"got {len(keys)} keys but {len(labels)} labels")
+    for key, label in zip(keys, labels):
+        if key not in curves:
+            raise KeyError(f"the history has no {key!r}; it has {sorted(curves)}")
+        values = np.asarray(curves[key], dtype=float)
+        if transform is not None:
+            values = transform(values)
+        ax.plot(np.arange(1, len(values) + 1), values, label=label, marker="o" if len(values) <= 12 else None)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel if ylabel is not None else (keys[0] if len(keys) == 1 else "value"))
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_correct_counts(counts, n_samples, ceiling=None, mark_epoch=None, ax=None, title=None):
+    """How many of the ``n_samples`` windows are predicted right after each epoch.
+
+    ``counts``: ``(E,)`` integers, entry ``e`` measured after epoch ``e + 1``. ``ceiling``: the
+    largest count any model can reach, drawn as a dashed line. ``mark_epoch``: an epoch to
+    mark with a dotted vertical line and its count (e.g. 100, where the seed stopped).
+    """
+    ax = _axes(ax)
+    counts = np.asarray(counts)
+    epochs = np.arange(1, len(counts) + 1)
+    ax.step(epochs, counts, where="post", label="windows right")
+    ax.axhline(n_samples, color="grey", linewidth=1, label=f"all {n_samples}")
+    if ceiling is not None:
+        ax.axhline(ceiling, color="C3", linestyle="--", label=f"ceiling {ceiling}/{n_samples}")
+    if mark_epoch is not None:
+        ax.axvline(mark_epoch, color="k", linestyle=":", linewidth=1)
+        ax.annotate(f"epoch {mark_epoch}: {counts[mark_epoch - 1]}/{n_samples}",
+                    xy=(mark_epoch, counts[mark_epoch - 1]), xytext=(-10, -40),
+                    textcoords="offset points", ha="right", arrowprops={"arrowstyle": "->"})
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("windows predicted right")
+    ax.set_ylim(0, n_samples + 2)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_ceiling(lengths, ceilings, mark=None, ax=None, title=None):
+    """The best achievable accuracy against the context length.
+
+    ``lengths``: context lengths (``seq_length`` values); ``ceilings``: the matching ceilings
+    in [0, 1]. ``mark``: a length to highlight (e.g. the seed's 3), labelled with its value.
+    """
+    ax = _axes(ax)
+    lengths = np.asarray(lengths)
+    ceilings = np.asarray(ceilings, dtype=float)
+    ax.plot(lengths, ceilings, marker="o")
+    ax.axhline(1.0, color="grey", linewidth=1)
+    if mark is not None:
+        value = ceilings[list(lengths).index(mark)]
+        ax.plot([mark], [value], marker="o", markersize=12, fillstyle="none", color="C3")
+        ax.annotate(f"seq_length {mark}: {value:.4f}", xy=(mark, value), xytext=(15, -25),
+                    textcoords="offset points", arrowprops={"arrowstyle": "->"})
+    ax.set_xticks(lengths)
+    ax.set_xlabel("context length (seq_length)")
+    ax.set_ylabel("best achievable accuracy")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_distributions(dists, chars, top=None, ax=None, title=None):
+    """Side-by-side bars of several distributions over the same V characters.
+
+    ``dists``: ``{label: probs (V,)}``, e.g. one entry per temperature. ``chars``: the V
+    characters, in index order. ``top``: show only the ``top`` characters that are most likely
+    under the FIRST distribution, most likely first (default: all V in index order).
+    """
+    ax = _axes(ax)
+    labels = list(dists)
+    probs = np.stack([np.asarray(dists[k], dtype=float) for k in labels])  # (K, V)
+    if probs.shape[1] != len(chars):
+        raise ValueError(f"the distributions have {probs.shape[1]} entries but there are {len(chars)} chars")
+    order = np.arange(len(chars)) if top is None else np.argsort(-probs[0], kind="stable")[:top]
+    width = 0.8 / len(labels)
+    positions = np.arange(len(order))
+    for k, label in enumerate(labels):
+        ax.bar(positions + (k - (len(labels) - 1) / 2) * width, probs[k, order], width, label=label)
+    ax.set_xticks(positions)
+    ax.set_xticklabels([char_label(chars[i]) for i in order])
+    ax.set_xlabel("next character")
+    ax.set_ylabel("probability")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
