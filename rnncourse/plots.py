@@ -73,8 +73,8 @@ def plot_correct_counts(counts, n_samples, ceiling=None, mark_epoch=None, ax=Non
     if mark_epoch is not None:
         ax.axvline(mark_epoch, color="k", linestyle=":", linewidth=1)
         ax.annotate(f"epoch {mark_epoch}: {counts[mark_epoch - 1]}/{n_samples}",
-                    xy=(mark_epoch, counts[mark_epoch - 1]), xytext=(-10, -40),
-                    textcoords="offset points", ha="right", arrowprops={"arrowstyle": "->"})
+                    xy=(mark_epoch, counts[mark_epoch - 1]), xytext=(15, -60),
+                    textcoords="offset points", ha="left", arrowprops={"arrowstyle": "->"})
     ax.set_xlabel("epoch")
     ax.set_ylabel("windows predicted right")
     ax.set_ylim(0, n_samples + 2)

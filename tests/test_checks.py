@@ -18,15 +18,20 @@ from rnncourse.checks import char_model, core, welcome
 def answers(unit):
     """The functions that a unit's master notebook defines in its answer cells.
 
-    Runs the notebook's import statements, then its answer cells, in a fresh namespace.
+    Runs the notebook's locked set-up cells whole and the import statements of its other code
+    cells, then its answer cells, in a fresh namespace.
     """
     namespace = {"__name__": "learner"}
     code = [c for path in sorted((release.ROOT / "solutions" / unit).glob("*.ipynb"))
             for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
     for cell in code:
-        tree = ast.parse("".join(line for line in cell["source"] if not line.lstrip().startswith(("%", "!"))))
-        imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-        exec(compile(ast.Module(body=imports, type_ignores=[]), "<imports>", "exec"), namespace)
+        meta = cell["metadata"].get("nbgrader", {})
+        source = "".join(line for line in cell["source"] if not line.lstrip().startswith(("%", "!")))
+        if meta.get("locked") and not meta.get("grade"):
+            exec(source, namespace)
+        else:
+            imports = [node for node in ast.parse(source).body if isinstance(node, (ast.Import, ast.ImportFrom))]
+            exec(compile(ast.Module(body=imports, type_ignores=[]), "<imports>", "exec"), namespace)
     for cell in code:
         if cell["metadata"].get("nbgrader", {}).get("solution"):
             exec("".join(cell["source"]), namespace)
@@ -148,3 +153,20 @@ def test_an_attribute_named_like_a_reference_is_not_flagged():
     namespace = {"Library": Library, "one_hot": data.one_hot}
     exec("def one_hot_encode(indices, depth):\n    return Library.one_hot(indices, depth)\n", namespace)
     welcome.check_one_hot_encode_basic(namespace["one_hot_encode"])
+
+
+def test_an_unfinished_helper_exercise_is_named():
+    """An answer that calls another unfinished exercise is told which one."""
+    def one_hot_encode(indices, depth):
+        raise NotImplementedError()
+
+    def uses_it(indices, depth):
+        return one_hot_encode(indices, depth)
+
+    assert "calls `one_hot_encode`, which is not written yet" in failure(welcome.check_one_hot_encode_basic, uses_it)
+
+
+def test_a_mistake_of_another_shape_is_named():
+    expected, wrong = np.zeros((2, 3)), np.ones((3, 2))
+    with pytest.raises(core.CheckFailure, match="time first"):
+        core.expect_close("h", wrong, expected, mistakes=[(wrong, "time first")])

@@ -124,7 +124,7 @@ def _check_model(fn, seq_length, vocab_size, units, activation):
     expect_equal("the Dense layer's activation", dense.activation.__name__, "softmax",
                  hint="The output is a probability for each character.")
     expect_equal("the number of parameters", model.count_params(), ref.count_params())
-    if model.optimizer is None or getattr(model, "loss", None) is None:
+    if getattr(model, "optimizer", None) is None or getattr(model, "loss", None) is None:
         fail("the model is not compiled: call model.compile(optimizer='adam', "
              "loss='categorical_crossentropy', metrics=['accuracy']) before returning it.")
     expect_equal("the optimizer", type(model.optimizer).__name__, "Adam")

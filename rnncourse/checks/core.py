@@ -31,7 +31,7 @@ def reference(exercise):
     return getattr(importlib.import_module(module), name)
 
 
-def _loaded_names(code):
+def loaded_names(code):
     """The global names a code object (and the code nested in it) loads, and the attributes it reads."""
     globals_, attributes = set(), set()
     for ins in dis.get_instructions(code):
@@ -41,7 +41,7 @@ def _loaded_names(code):
             attributes.add(ins.argval)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            inner_globals, inner_attributes = _loaded_names(const)
+            inner_globals, inner_attributes = loaded_names(const)
             globals_ |= inner_globals
             attributes |= inner_attributes
     return globals_, attributes
@@ -61,7 +61,7 @@ def assert_own_work(fn, exercise):
         return
     references = {id(reference(name)): REFERENCES[name].replace(":", ".") for name in REFERENCES}
     by_attribute = {ref.split(":")[1]: ref.replace(":", ".") for ref in REFERENCES.values()}
-    global_names, attributes = _loaded_names(code)
+    global_names, attributes = loaded_names(code)
     used = [fn.__globals__.get(name) for name in global_names]
     used += [cell.cell_contents for cell in fn.__closure__ or () if _filled(cell)]
     for obj in used:
@@ -86,7 +86,11 @@ def call(fn, exercise, *args, **kwargs):
     before = copy.deepcopy(args)
     try:
         result = fn(*args, **kwargs)
-    except NotImplementedError:
+    except NotImplementedError as err:
+        raised_in = _innermost_code(err)
+        if raised_in is not None and raised_in is not getattr(fn, "__code__", raised_in):
+            fail(f"`{exercise}` calls `{raised_in.co_name}`, which is not written yet: "
+                 f"solve that exercise first.")
         fail(f"`{exercise}` is not written yet: replace `raise NotImplementedError()` with your code.")
     except CheckFailure:
         raise
@@ -98,6 +102,14 @@ def call(fn, exercise, *args, **kwargs):
             fail(f"`{exercise}` changed its argument number {i + 1} in place. Work on a copy "
                  f"(e.g. `x = x.copy()`) or build new arrays instead of writing into the inputs.")
     return result
+
+
+def _innermost_code(err):
+    """The code object of the function in which ``err`` was raised."""
+    tb = err.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return None if tb is None else tb.tb_frame.f_code
 
 
 def _describe(value):
@@ -123,8 +135,8 @@ def expect_close(name, actual, expected, mistakes=(), atol=1e-6, rtol=1e-5):
     expected = np.asarray(expected)
     for wrong, explanation in mistakes:
         wrong = np.asarray(wrong)
-        if actual.shape == wrong.shape and np.allclose(actual, wrong, atol=atol, rtol=rtol) \
-                and not np.allclose(wrong, expected, atol=atol, rtol=rtol):
+        if actual.shape == wrong.shape and np.allclose(actual, wrong, atol=atol, rtol=rtol) and (
+                wrong.shape != expected.shape or not np.allclose(wrong, expected, atol=atol, rtol=rtol)):
             fail(f"{name}: {explanation}")
     expect_shape(name, actual, expected.shape)
     if not np.allclose(actual, expected, atol=atol, rtol=rtol):

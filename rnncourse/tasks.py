@@ -1,0 +1,67 @@
+"""Small generated sequence tasks, for training a recurrent network in a few seconds.
+
+Each generator makes ``n`` examples of ``T`` steps and returns float32 inputs ``x`` and the
+targets ``y``. ``seed`` is an int or a ``numpy.random.Generator`` (a generator is used as
+given, so consecutive calls draw fresh examples): the same seed gives the same data.
+Nothing is downloaded.
+"""
+
+import numpy as np
+
+
+def _sizes(n, T):
+    for name, value in (("n", n), ("T", T)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+
+
+def sum_task(n, T, seed=0):
+    """Many-to-one regression: the sum of a sequence of numbers.
+
+    Returns ``x (n, T, 1)``, values drawn uniformly from [-1, 1), and ``y (n, 1)`` with
+    ``y[i] = x[i].sum()``.
+    """
+    _sizes(n, T)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.0, 1.0, size=(n, T, 1)).astype(np.float32)
+    return x, x.sum(axis=1)
+
+
+def parity_task(n, T, seed=0):
+    """Many-to-one classification: is the number of ones in a bit sequence odd?
+
+    Returns ``x (n, T, 1)`` of 0.0/1.0 bits and ``y (n, 1)``: 1.0 if the sequence holds an odd
+    number of ones, else 0.0. Every bit matters, however far back it is.
+    """
+    _sizes(n, T)
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 2, size=(n, T, 1)).astype(np.float32)
+    return x, (x.sum(axis=1) % 2).astype(np.float32)
+
+
+def running_parity_task(n, T, seed=0):
+    """Aligned many-to-many (tagging): the parity of the bits read so far, at every step.
+
+    Returns ``x (n, T, 1)`` of 0.0/1.0 bits and ``y (n, T, 1)`` with ``y[i, t] = (x[i, 0] +
+    ... + x[i, t]) % 2``: one label per input step, available as soon as that step is read.
+    """
+    _sizes(n, T)
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 2, size=(n, T, 1)).astype(np.float32)
+    return x, (np.cumsum(x, axis=1) % 2).astype(np.float32)
+
+
+def reverse_task(n, T, V, seed=0):
+    """Unaligned many-to-many (encoder-decoder): write a sequence of symbols backwards.
+
+    Returns ``x (n, T, V)``, the one-hot encoding of ``n`` random sequences of ``T`` symbols
+    from ``0 .. V - 1``, and ``y (n, T)``, int64 indices of the same symbols in reverse order.
+    The first output needs the last input, so no output can be written before all is read.
+    """
+    _sizes(n, T)
+    if not isinstance(V, (int, np.integer)) or V < 2:
+        raise ValueError(f"V must be an integer of at least 2; got {V!r}")
+    rng = np.random.default_rng(seed)
+    symbols = rng.integers(0, V, size=(n, T))                  # (n, T)
+    x = np.eye(V, dtype=np.float32)[symbols]                   # (n, T, V)
+    return x, symbols[:, ::-1].astype(np.int64)
