@@ -65,3 +65,32 @@ def reverse_task(n, T, V, seed=0):
     symbols = rng.integers(0, V, size=(n, T))                  # (n, T)
     x = np.eye(V, dtype=np.float32)[symbols]                   # (n, T, V)
     return x, symbols[:, ::-1].astype(np.int64)
+
+
+def remember_first_task(n, lag, V=4, seed=0):
+    """Many-to-one classification across a gap: which symbol came first, ``lag`` steps ago?
+
+    Returns ``x (n, lag + 1, V)``, one-hot symbols drawn uniformly from ``0 .. V - 1`` (the
+    first one to remember, then ``lag`` random distractors), and ``y (n,)`` int64, the first
+    symbol. Guessing scores ``1 / V``; solving it means carrying one symbol through ``lag``
+    steps. Units 05 (a SimpleRNN fails as the lag grows) and 06 (gated cells do not) share it.
+    """
+    _sizes(n, lag + 1)
+    rng = np.random.default_rng(seed)
+    symbols = rng.integers(0, V, size=(n, lag + 1))
+    return np.eye(V, dtype=np.float32)[symbols], symbols[:, 0].copy()
+
+
+def neighbours_task(n, T, V=4, seed=0):
+    """Aligned tagging that needs the future: the sum of each step's two neighbours, mod ``V``.
+
+    Returns ``x (n, T, V)``, one-hot symbols ``s_0 .. s_{T-1}``, and ``y (n, T)`` int64 with
+    ``y[:, t] = (s_{t-1} + s_{t+1}) % V`` (a missing neighbour counts as 0). A left-to-right
+    model has not read ``s_{t+1}`` when it must answer at step t, so it can only guess;
+    a bidirectional one has read both sides.
+    """
+    _sizes(n, T)
+    rng = np.random.default_rng(seed)
+    symbols = rng.integers(0, V, size=(n, T))
+    padded = np.pad(symbols, ((0, 0), (1, 1)))  # zeros before s_0 and after s_{T-1}
+    return np.eye(V, dtype=np.float32)[symbols], (padded[:, :-2] + padded[:, 2:]) % V

@@ -60,3 +60,21 @@ def test_bad_sizes():
         tasks.parity_task(2.5, 3)
     with pytest.raises(ValueError, match="V must be"):
         tasks.reverse_task(4, 3, 1)
+
+
+def test_remember_first_task_by_hand():
+    x, y = tasks.remember_first_task(50, lag=6, V=3, seed=1)
+    assert x.shape == (50, 7, 3) and y.shape == (50,)
+    np.testing.assert_array_equal(x.sum(axis=-1), 1.0)           # one symbol per step
+    np.testing.assert_array_equal(np.argmax(x[:, 0], axis=-1), y)  # the answer is the first step
+    again, _ = tasks.remember_first_task(50, lag=6, V=3, seed=1)
+    np.testing.assert_array_equal(x, again)
+
+
+def test_neighbours_task_by_hand():
+    x, y = tasks.neighbours_task(20, T=5, V=4, seed=2)
+    s = np.argmax(x, axis=-1)
+    assert y.shape == (20, 5)
+    np.testing.assert_array_equal(y[:, 0], s[:, 1] % 4)                 # no left neighbour
+    np.testing.assert_array_equal(y[:, 2], (s[:, 1] + s[:, 3]) % 4)
+    np.testing.assert_array_equal(y[:, 4], s[:, 3] % 4)                 # no right neighbour
