@@ -10,12 +10,13 @@ from .notebook import quiet_tensorflow
 CELLS = ("SimpleRNN", "GRU", "LSTM")
 
 
-def build_char_model(seq_length, vocab_size, units=50, activation="relu", cell="SimpleRNN"):
+def build_char_model(seq_length, vocab_size, units=50, activation="relu", cell="SimpleRNN",
+                     learning_rate=0.001):
     """The seed's model, compiled: one recurrent layer of ``units`` and a softmax over ``V``.
 
     ``cell`` picks ``SimpleRNN`` (the seed's), ``GRU`` or ``LSTM``; ``activation`` applies to
-    the SimpleRNN only (the gated cells keep their tanh/sigmoid). Adam, categorical
-    cross-entropy, accuracy, as in the seed.
+    the SimpleRNN only (the gated cells keep their tanh/sigmoid). Adam (default learning rate
+    0.001, as in the seed), categorical cross-entropy, accuracy.
     """
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {CELLS}; got {cell!r}")
@@ -31,7 +32,8 @@ def build_char_model(seq_length, vocab_size, units=50, activation="relu", cell="
         recurrent,
         layers.Dense(vocab_size, activation="softmax"),
     ], name=f"char_{cell.lower()}")
-    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
 

@@ -50,3 +50,9 @@ def test_one_hot_batches_and_perplexity():
     probs = model(data.one_hot(X, 3)).numpy()
     expected = np.exp(-np.mean(np.log(probs[np.arange(3), y])))  # exp of the mean cross-entropy
     assert keras_models.perplexity(model, keras_models.one_hot_batches(X, y, 3)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_learning_rate_is_an_argument():
+    model = keras_models.build_char_model(3, 5, units=4, learning_rate=0.005)
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.005)
+    assert float(keras_models.build_char_model(3, 5, units=4).optimizer.learning_rate) == pytest.approx(0.001)
