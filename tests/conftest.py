@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")  # tests draw without a display
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -10,3 +13,11 @@ def _quiet_tensorflow():
     """Import TensorFlow quietly and seed it once per test worker."""
     from rnncourse.notebook import seed_everything
     seed_everything(0)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test starts without figures left open by the one before."""
+    yield
+    import matplotlib.pyplot as plt
+    plt.close("all")

@@ -1,20 +1,11 @@
 """The diagram primitives draw what they promise, and draw_unrolled draws T shared-weight steps."""
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rnncourse import diagrams  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from rnncourse import diagrams
 
 
 def texts(ax, gid):

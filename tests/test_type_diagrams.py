@@ -1,20 +1,9 @@
 """The drawings of the five types hold the boxes and arrows each type has."""
 
-import matplotlib
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from rnncourse import type_diagrams  # noqa: E402
-from rnncourse.diagrams import parts  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from rnncourse import type_diagrams
+from rnncourse.diagrams import parts
 
 
 def _count(ax, gid):
