@@ -93,7 +93,7 @@ def arrow(ax, start, end, label=None, color="0.25", rad=0.0, label_offset=0.18, 
 
     ``start``, ``end``: node boxes returned by :func:`node` (the arrow runs between their
     centres and is cut at their edges) or ``(x, y)`` points. ``rad``: the curvature (0 is
-    straight; positive bends to the left of the direction of travel). ``label`` is placed at
+    straight; positive bends to the right of the direction of travel, as matplotlib's ``arc3``). ``label`` is placed at
     the middle, ``label_offset`` data units to the left of the direction of travel (negative:
     to the right), in the arrow's colour.
     """
@@ -108,7 +108,7 @@ def arrow(ax, start, end, label=None, color="0.25", rad=0.0, label_offset=0.18, 
         dx, dy = x1 - x0, y1 - y0
         length = max((dx * dx + dy * dy) ** 0.5, 1e-9)
         nx, ny = -dy / length, dx / length                 # unit normal, to the left of travel
-        bulge = rad * length / 2                           # how far an arc3 curve leaves the chord
+        bulge = -rad * length / 2                          # arc3 puts its control point rad * length to the right
         mx, my = (x0 + x1) / 2 + nx * bulge, (y0 + y1) / 2 + ny * bulge
         ax.text(mx + nx * label_offset, my + ny * label_offset, label, ha="center", va="center",
                 fontsize=fontsize, color=color, zorder=3, gid="arrow-label")

@@ -134,3 +134,12 @@ def test_draw_unrolled_uses_the_given_axes_and_rejects_bad_T():
 def test_draw_unrolled_renders():
     ax = diagrams.draw_unrolled(2)
     ax.figure.canvas.draw()                                           # no error from the arrows' styles
+
+
+def test_a_curved_arrow_label_follows_the_curve():
+    """matplotlib's arc3 with rad > 0 bends to the right of travel: the label goes with it."""
+    ax = diagrams.canvas()
+    diagrams.arrow(ax, (0.0, 0.0), (1.0, 0.0), label="W", rad=0.5, label_offset=0.1)
+    (label,) = diagrams.parts(ax, "arrow-label")
+    x, y = label.get_position()
+    assert x == pytest.approx(0.5) and y == pytest.approx(-0.25 + 0.1)  # curve's middle, then 0.1 to the left
