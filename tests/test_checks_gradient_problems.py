@@ -1,0 +1,231 @@
+"""The checks of unit 05_gradient_problems pass right answers and name each common mistake.
+
+Every wrong function below makes one mistake that the checks promise to recognise; each
+test asserts that the check fails with the explanation of that mistake.
+"""
+
+import numpy as np
+import pytest
+
+from rnncourse import clipping
+from rnncourse.checks import core
+from rnncourse.checks import gradient_problems as check
+
+VALUE_CHECKS = [check.check_clip_by_value_basic, check.check_clip_by_value_hidden]
+GLOBAL_CHECKS = [check.check_clip_by_global_norm_basic, check.check_clip_by_global_norm_hidden]
+
+
+def failure(check_fn, fn):
+    with pytest.raises(core.CheckFailure) as err:
+        check_fn(fn)
+    return str(err.value)
+
+
+# --- clip_by_value ----------------------------------------------------------------------------
+
+def clip_by_value(grads, clip_value):
+    return [np.clip(g, -clip_value, clip_value) for g in grads]
+
+
+def test_right_clip_by_value_passes():
+    for check_fn in VALUE_CHECKS:
+        check_fn(clip_by_value)
+        check_fn(lambda grads, c: tuple(np.minimum(np.maximum(g, -c), c) for g in grads))
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda grads, c: [np.minimum(g, c) for g in grads], "clip both sides"),
+    (lambda grads, c: [np.maximum(g, -c) for g in grads], "those above"),
+    (lambda grads, c: [np.clip(g, 0, c) for g in grads], "lower bound is -clip_value"),
+    (lambda grads, c: [np.minimum(np.abs(g), c) for g in grads], "signs are lost"),
+    (lambda grads, c: [np.where(np.abs(g) > c, 0.0, g) for g in grads], "set to 0"),
+    (lambda grads, c: [g * min(1.0, c / np.abs(g).max()) for g in grads], "rescaled"),
+    (lambda grads, c: np.clip(np.concatenate([g.ravel() for g in grads]), -c, c), "one array"),
+    (lambda grads, c: [np.clip(g.ravel(), -c, c) for g in grads], "without flattening"),
+    (lambda grads, c: [np.clip(g, -c, c) for g in grads[:1]], "holds 1 arrays"),
+    (lambda grads, c: (np.clip(g, -c, c) for g in grads), "it is a generator"),
+])
+@pytest.mark.parametrize("check_fn", VALUE_CHECKS)
+def test_clip_by_value_mistakes_are_named(check_fn, wrong, message):
+    assert message in failure(check_fn, wrong)
+
+
+def test_clip_by_value_in_place_is_named():
+    def in_place(grads, c):
+        for g in grads:
+            np.clip(g, -c, c, out=g)
+        return grads
+
+    def replaces_items(grads, c):
+        for i, g in enumerate(grads):
+            grads[i] = np.clip(g, -c, c)
+        return grads
+
+    for check_fn in VALUE_CHECKS:
+        assert "changed grads[0] in place" in failure(check_fn, in_place)
+        assert "changed the list it was given" in failure(check_fn, replaces_items)
+
+
+def test_clip_by_value_returning_the_inputs_is_named_in_the_hidden_test():
+    """When nothing needs clipping, the input arrays themselves are not an answer."""
+    def lazy(grads, c):
+        return [g if np.abs(g).max() <= c else np.clip(g, -c, c) for g in grads]
+
+    check.check_clip_by_value_basic(lazy)                 # every array needs clipping here
+    assert "not a new array" in failure(check.check_clip_by_value_hidden, lazy)
+
+
+def test_library_calls_and_the_reference_are_not_own_work():
+    from rnncourse.notebook import quiet_tensorflow
+
+    tf, _ = quiet_tensorflow()
+
+    def with_tf(grads, c):
+        return [tf.clip_by_value(g, -c, c).numpy() for g in grads]
+
+    assert "TensorFlow has one" in failure(check.check_clip_by_value_basic, with_tf)
+    assert "your own" in failure(check.check_clip_by_value_basic, clipping.clip_by_value)
+
+    def wrapper(grads, c):
+        return clipping.clip_by_value(grads, c)
+
+    assert "your own" in failure(check.check_clip_by_value_basic, wrapper)
+
+    def with_tf_global(grads, max_norm):
+        clipped, norm = tf.clip_by_global_norm(grads, max_norm)
+        return [c.numpy() for c in clipped], float(norm)
+
+    assert "TensorFlow has one" in failure(check.check_clip_by_global_norm_basic, with_tf_global)
+    assert "your own" in failure(check.check_clip_by_global_norm_basic, clipping.clip_by_global_norm)
+
+
+def test_blank_answers_are_explained():
+    def blank(grads, c):
+        raise NotImplementedError()
+
+    assert "not written yet" in failure(check.check_clip_by_value_basic, blank)
+    assert "not written yet" in failure(check.check_clip_by_global_norm_basic, blank)
+
+
+# --- clip_by_global_norm ----------------------------------------------------------------------
+
+def norm_of(grads):
+    return np.sqrt(sum(np.sum(g ** 2) for g in grads))
+
+
+def clip_by_global_norm(grads, max_norm):
+    norm = norm_of(grads)
+    if norm <= max_norm:
+        return [g.copy() for g in grads], norm
+    return [g * (max_norm / norm) for g in grads], norm
+
+
+def test_right_clip_by_global_norm_passes():
+    def with_min(grads, max_norm):           # the other common right answer: one formula
+        norm = float(np.sqrt(sum(np.vdot(g, g) for g in grads)))
+        scale = max_norm / max(norm, max_norm)
+        return [g * scale for g in grads], norm
+
+    for check_fn in GLOBAL_CHECKS:
+        check_fn(clip_by_global_norm)
+        check_fn(with_min)
+
+
+def scaled_when(condition, factor):
+    """A clip_by_global_norm that scales by factor(norm, max_norm) when condition(norm, max_norm)."""
+    def wrong(grads, max_norm):
+        norm = norm_of(grads)
+        scale = factor(norm, max_norm) if condition(norm, max_norm) else 1.0
+        return [g * scale for g in grads], norm
+    return wrong
+
+
+def per_array(grads, max_norm):
+    out = []
+    for g in grads:
+        own = np.linalg.norm(g)
+        out.append(g * (max_norm / own) if own > max_norm else g.copy())
+    return out, norm_of(grads)
+
+
+def returns_norm_after(grads, max_norm):
+    clipped, norm = clip_by_global_norm(grads, max_norm)
+    return clipped, min(norm, max_norm)
+
+
+def norm_without_sqrt(grads, max_norm):
+    clipped, norm = clip_by_global_norm(grads, max_norm)
+    return clipped, norm ** 2
+
+
+def sum_of_norms(grads, max_norm):
+    clipped, _ = clip_by_global_norm(grads, max_norm)
+    return clipped, sum(np.linalg.norm(g) for g in grads)
+
+
+def divides_by_zero(grads, max_norm):
+    norm = norm_of(grads)
+    return [g / norm * min(norm, max_norm) for g in grads], norm      # 0 / 0 = nan
+
+
+def python_zero_division(grads, max_norm):
+    norm = float(norm_of(grads))
+    scale = min(1.0, max_norm / norm)
+    return [g * scale for g in grads], norm
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (per_array, "by its OWN norm"),
+    (scaled_when(lambda n, m: True, lambda n, m: m / n), "scale only when global_norm > max_norm"),
+    (scaled_when(lambda n, m: n > m, lambda n, m: n / m), "upside down"),
+    (scaled_when(lambda n, m: n > m, lambda n, m: 1 / n), "gives length 1"),
+    (lambda grads, m: ([np.clip(g, -m, m) for g in grads], norm_of(grads)), "clipping by value"),
+    (returns_norm_after, "AFTER clipping"),
+    (norm_without_sqrt, "without the square root"),
+    (sum_of_norms, "sum of the norms"),
+    (lambda grads, m: clip_by_global_norm(grads, m)[0], "returned only the clipped arrays"),
+    (lambda grads, m: (np.concatenate([g.ravel() for g in clip_by_global_norm(grads, m)[0]]), norm_of(grads)),
+     "one array"),
+])
+@pytest.mark.parametrize("check_fn", GLOBAL_CHECKS)
+def test_clip_by_global_norm_mistakes_are_named(check_fn, wrong, message):
+    assert message in failure(check_fn, wrong)
+
+
+def test_a_zero_gradient_is_named_in_the_hidden_test():
+    with np.errstate(all="ignore"):
+        check.check_clip_by_global_norm_basic(divides_by_zero)       # no zero gradient there
+        assert "divides by zero" in failure(check.check_clip_by_global_norm_hidden, divides_by_zero)
+    message = failure(check.check_clip_by_global_norm_hidden, python_zero_division)
+    assert "ZeroDivisionError" in message and "never divides by zero" in message
+
+
+def test_clip_by_global_norm_in_place_is_named():
+    def in_place(grads, max_norm):
+        norm = norm_of(grads)
+        if norm > max_norm:
+            for g in grads:
+                g *= max_norm / norm
+        return grads, norm
+
+    assert "changed grads[0] in place" in failure(check.check_clip_by_global_norm_basic, in_place)
+
+
+def test_returning_the_inputs_under_the_threshold_is_named_in_the_hidden_test():
+    def no_copy(grads, max_norm):
+        norm = norm_of(grads)
+        return (grads if norm <= max_norm else [g * (max_norm / norm) for g in grads]), norm
+
+    check.check_clip_by_global_norm_basic(no_copy)
+    assert "not a new array" in failure(check.check_clip_by_global_norm_hidden, no_copy)
+
+
+def test_max_of_norms_and_last_array_only_are_named():
+    def max_norm_of_arrays(grads, max_norm):
+        return clip_by_global_norm(grads, max_norm)[0], max(np.linalg.norm(g) for g in grads)
+
+    def last_only(grads, max_norm):
+        return clip_by_global_norm(grads, max_norm)[0], np.linalg.norm(grads[-1])
+
+    assert "largest norm of a single array" in failure(check.check_clip_by_global_norm_basic, max_norm_of_arrays)
+    assert "last array only" in failure(check.check_clip_by_global_norm_hidden, last_only)
