@@ -1,0 +1,229 @@
+"""Time-series forecasting (unit 09): generated series, windows, a split in time order,
+normalisation, baselines, the Keras forecaster and error measures.
+
+Shapes: a series is a 1-D array of values ``x_0, x_1, ...``. Windowing it gives ``n``
+samples: inputs ``X (n, window, 1)`` (``T = window`` steps of ``D = 1`` feature, batch first
+as everywhere in the course) and targets ``y (n, horizon)``, the ``horizon`` values that
+follow each window. Nothing is downloaded: every series is generated from a seed.
+"""
+
+import numpy as np
+
+from .notebook import quiet_tensorflow
+
+PERIOD = 24          # steps per season of the default series (think: hourly readings, daily cycle)
+CELLS = ("GRU", "SimpleRNN", "LSTM")
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+
+
+# --- series ----------------------------------------------------------------------------
+
+def make_series(n_steps=1200, period=PERIOD, slope=0.001, amplitude=1.0, noise=0.3, level=10.0,
+                seed=0, parts=False):
+    """Trend + seasonality + noise, ``(n_steps,)`` float64.
+
+    ``x_t = level + slope * t + amplitude * (sin(2 pi t / period) + 0.4 sin(4 pi t / period + 1)) + e_t``
+    with ``e_t ~ N(0, noise^2)`` drawn from ``numpy.random.default_rng(seed)``. The second
+    harmonic makes each season lopsided rather than a plain sine. With ``parts=True`` also
+    return ``{"trend", "seasonality", "noise"}``, three ``(n_steps,)`` arrays that add up
+    to the series.
+    """
+    _positive_int("n_steps", n_steps)
+    _positive_int("period", period)
+    if noise < 0:
+        raise ValueError(f"noise is a standard deviation and must be >= 0; got {noise}")
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_steps, dtype=np.float64)
+    components = {
+        "trend": level + slope * t,
+        "seasonality": amplitude * (np.sin(2 * np.pi * t / period) + 0.4 * np.sin(4 * np.pi * t / period + 1.0)),
+        "noise": rng.normal(0.0, noise, size=n_steps),
+    }
+    series = components["trend"] + components["seasonality"] + components["noise"]
+    return (series, components) if parts else series
+
+
+def random_walk(n_steps=1200, step_std=1.0, start=100.0, seed=0):
+    """``x_0 = start + e_0``, ``x_t = x_{t-1} + e_t`` with ``e_t ~ N(0, step_std^2)``: ``(n_steps,)`` float64.
+
+    Each step is independent of the past, so the best forecast of ``x_{t+1}`` from
+    ``x_0 .. x_t`` is ``x_t`` itself: no model can beat the last value on average.
+    """
+    _positive_int("n_steps", n_steps)
+    if step_std <= 0:
+        raise ValueError(f"step_std must be > 0; got {step_std}")
+    rng = np.random.default_rng(seed)
+    return start + np.cumsum(rng.normal(0.0, step_std, size=n_steps))
+
+
+# --- windows and the split ---------------------------------------------------------------
+
+def make_windows(series, window, horizon=1):
+    """Every window of ``window`` consecutive values and the ``horizon`` values after it.
+
+    Returns float32 ``X (n, window, 1)`` and ``y (n, horizon)`` with
+    ``n = len(series) - window - horizon + 1``: ``X[i, :, 0] = series[i:i + window]`` and
+    ``y[i] = series[i + window:i + window + horizon]``. The trailing axis of ``X`` is the one
+    feature per step that Keras recurrent layers expect, ``(N, T, D)`` with ``D = 1``.
+    Raises ``ValueError`` when ``window`` or ``horizon`` is below 1 or the series has fewer
+    than ``window + horizon`` values (not one complete sample).
+    """
+    _positive_int("window", window)
+    _positive_int("horizon", horizon)
+    series = np.asarray(series, dtype=np.float32)
+    if series.ndim != 1:
+        raise ValueError(f"series must be 1-D, one value per time step; got shape {series.shape}")
+    n = len(series) - window - horizon + 1
+    if n < 1:
+        raise ValueError(f"a series of {len(series)} values is too short for window={window} and "
+                         f"horizon={horizon}: one sample needs window + horizon = {window + horizon} values")
+    starts = np.arange(n)[:, None]                                   # (n, 1)
+    X = series[starts + np.arange(window)]                           # (n, window)
+    y = series[starts + window + np.arange(horizon)]                 # (n, horizon)
+    return X[:, :, None], y
+
+
+def split_series(series, val_fraction=0.25):
+    """Split a series in time order: ``(train, val)``, the first part and the last ``val_fraction``.
+
+    Returns copies. Windowing each part separately (instead of windowing first and
+    splitting the windows) guarantees that no validation input or target was ever a
+    training target, and that no training sample reads a validation value.
+    """
+    series = np.asarray(series)
+    if series.ndim != 1:
+        raise ValueError(f"series must be 1-D; got shape {series.shape}")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must lie strictly between 0 and 1; got {val_fraction}")
+    cut = int(round(len(series) * (1 - val_fraction)))
+    if not 0 < cut < len(series):
+        raise ValueError(f"a series of {len(series)} values cannot be split with val_fraction={val_fraction}")
+    return series[:cut].copy(), series[cut:].copy()
+
+
+def fit_normaliser(train):
+    """``(mean, std)`` of the TRAINING part only, as Python floats.
+
+    The validation part stands in for the future, which is unknown when the model is
+    trained and when it is used; its statistics must not shape the inputs.
+    """
+    train = np.asarray(train, dtype=np.float64)
+    std = float(train.std())
+    if not std > 0:
+        raise ValueError("the training part is constant (std 0): there is nothing to scale by")
+    return float(train.mean()), std
+
+
+def normalise(values, mean, std):
+    """``(values - mean) / std``, any shape."""
+    return (np.asarray(values, dtype=np.float64) - mean) / std
+
+
+def denormalise(values, mean, std):
+    """Undo :func:`normalise`: ``values * std + mean``, any shape."""
+    return np.asarray(values, dtype=np.float64) * std + mean
+
+
+def prepare(series, window, horizon=1, val_fraction=0.25):
+    """Split in time order, normalise with training statistics, window each part.
+
+    Returns a dict with ``X_train (n_train, window, 1)``, ``y_train (n_train, horizon)``,
+    ``X_val``, ``y_val`` (normalised, float32), ``mean`` and ``std`` (from the training
+    part), ``train`` and ``val`` (the raw parts) and ``cut`` (the index where validation begins).
+    """
+    train, val = split_series(series, val_fraction)
+    mean, std = fit_normaliser(train)
+    X_train, y_train = make_windows(normalise(train, mean, std), window, horizon)
+    X_val, y_val = make_windows(normalise(val, mean, std), window, horizon)
+    return {"X_train": X_train, "y_train": y_train, "X_val": X_val, "y_val": y_val,
+            "mean": mean, "std": std, "train": train, "val": val, "cut": len(train)}
+
+
+# --- baselines -------------------------------------------------------------------------
+
+def _values(X):
+    X = np.asarray(X)
+    if X.ndim == 3 and X.shape[-1] == 1:
+        X = X[:, :, 0]
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (n, window, 1) or (n, window); got {X.shape}")
+    return X
+
+
+def naive_forecast(X, horizon=1):
+    """The last value of each window, repeated ``horizon`` times: ``(n, horizon)``.
+
+    ``X``: ``(n, window, 1)`` or ``(n, window)``. For a random walk this is the best
+    possible forecast; for anything else it is the first baseline to beat.
+    """
+    _positive_int("horizon", horizon)
+    X = _values(X)
+    return np.repeat(X[:, -1:], horizon, axis=1)
+
+
+def seasonal_naive_forecast(X, period=PERIOD, horizon=1):
+    """The value one season before each target: ``(n, horizon)``.
+
+    The target ``k`` steps after a window (``k = 0 .. horizon - 1``) is forecast by the
+    value ``period`` steps earlier, which is ``X[:, window + k - period]`` (whole seasons
+    further back when ``k >= period``). Needs ``window >= period``.
+    """
+    _positive_int("period", period)
+    _positive_int("horizon", horizon)
+    X = _values(X)
+    window = X.shape[1]
+    if window < period:
+        raise ValueError(f"the seasonal baseline needs a window of at least one period ({period} steps); "
+                         f"got window={window}")
+    return X[:, window - period + np.arange(horizon) % period]
+
+
+# --- the Keras forecaster ----------------------------------------------------------------
+
+def build_forecaster(window, units, horizon=1, cell="GRU", learning_rate=0.003):
+    """A many-to-one forecaster, compiled: ``(N, window, 1) -> (N, horizon)``.
+
+    ``keras.Input((window, 1))``, one recurrent layer of ``units`` returning only its last
+    state ``h_T`` (a ``GRU`` by default; ``cell`` may be ``"SimpleRNN"`` or ``"LSTM"``), and a
+    linear ``Dense(horizon)``: ``y_hat = h_T Wy + by``. Adam with ``learning_rate``, mean
+    squared error, and the mean absolute error as a metric.
+    """
+    _positive_int("window", window)
+    _positive_int("units", units)
+    _positive_int("horizon", horizon)
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}; got {cell!r}")
+    _, keras = quiet_tensorflow()
+    model = keras.Sequential([
+        keras.Input(shape=(window, 1)),                 # T = window steps, D = 1 value each
+        getattr(keras.layers, cell)(units),             # (N, units): h_T only
+        keras.layers.Dense(horizon),                    # (N, horizon), linear: any real number
+    ], name=f"forecaster_{cell.lower()}")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse", metrics=["mae"])
+    return model
+
+
+# --- error measures ----------------------------------------------------------------------
+
+def _pair(y_true, y_pred):
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
+    return y_true, y_pred
+
+
+def mae(y_true, y_pred, axis=None):
+    """Mean absolute error ``mean |y - y_hat|``; ``axis=0`` gives one value per forecast step."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return np.mean(np.abs(y_true - y_pred), axis=axis)
+
+
+def rmse(y_true, y_pred, axis=None):
+    """Root mean squared error ``sqrt(mean (y - y_hat)^2)``; ``axis=0`` gives one value per step."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return np.sqrt(np.mean((y_true - y_pred) ** 2, axis=axis))
