@@ -13,6 +13,9 @@ numpy          Keras                 shape
 ``by``         Dense ``bias``        ``(V,)``
 =============  ====================  ===========
 
+The gated cells (LSTM, GRU) keep this layout, with one block of H columns per gate side by
+side (see the table above :func:`keras_lstm`).
+
 One pair of functions per recurrent layer: ``keras_<layer>`` builds a model holding given
 weights, ``<layer>_weights`` reads them back from a model.
 """
@@ -141,3 +144,143 @@ def simple_rnn_weights(model):
                              f"H = {Wh.shape[0]}, the SimpleRNN's units")
         weights.update(Wy=Wy, by=by)
     return weights
+
+
+# --- gated cells: LSTM and GRU ------------------------------------------------------------
+#
+# The same layout, with the gates' blocks side by side along the last axis:
+#
+# =====  ============  ============  =================  =====================
+# cell   ``Wx``        ``Wh``        ``b``              block order
+# =====  ============  ============  =================  =====================
+# LSTM   ``(D, 4H)``   ``(H, 4H)``   ``(4H,)``          i, f, c, o
+# GRU    ``(D, 3H)``   ``(H, 3H)``   ``(2, 3H)``        z, r, h (reset_after)
+# =====  ============  ============  =================  =====================
+
+def _gated_model(kind, blocks, Wx, Wh, b, Wy, by, return_sequences, bias_shape, bias_meaning):
+    """A Keras model with one ``kind`` layer ("LSTM" or "GRU") holding these weights (and a Dense)."""
+    _, keras = quiet_tensorflow()
+    Wx = np.asarray(Wx)
+    if Wx.ndim != 2 or Wx.shape[1] % blocks:
+        raise ValueError(f"Wx has shape {Wx.shape}; expected (D, {blocks}H), the {blocks} blocks of "
+                         f"{kind} side by side")
+    D, H = Wx.shape[0], Wx.shape[1] // blocks
+    units = f"H = {H} units, from Wx's shape (D, {blocks}H) = {Wx.shape}"
+    Wh = _expect_shape("Wh", Wh, (H, blocks * H), f"(H, {blocks}H) with {units}")
+    b = _expect_shape("b", b, bias_shape(H), f"{bias_meaning} with {units}")
+    if (Wy is None) != (by is None):
+        raise ValueError("give both Wy and by for an output layer, or neither")
+    name = kind.lower()
+    layers = [keras.Input(shape=(None, D)),
+              getattr(keras.layers, kind)(H, return_sequences=return_sequences, name=name)]
+    if Wy is not None:
+        Wy = np.asarray(Wy)
+        if Wy.ndim != 2 or Wy.shape[0] != H:
+            raise ValueError(f"Wy has shape {Wy.shape}; expected (H, V) with {units}")
+        V = Wy.shape[1]
+        by = _expect_shape("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (H, V) = {Wy.shape}")
+        layers.append(keras.layers.Dense(V, activation="softmax", name="output"))
+    model = keras.Sequential(layers, name=f"{name}_model")
+    model.get_layer(name).set_weights(_as_floatx([Wx, Wh, b]))
+    if Wy is not None:
+        model.get_layer("output").set_weights(_as_floatx([Wy, by]))
+    return model
+
+
+def _gated_weights(model, kind, layer, blocks):
+    """``Wx``, ``Wh``, ``b`` of a found LSTM/GRU ``layer`` and the Dense layer after it, if any."""
+    Wx, Wh, *rest = layer.get_weights()
+    H = Wh.shape[0]
+    b = rest[0] if rest else np.zeros((2, blocks * H) if kind == "GRU" else blocks * H, Wx.dtype)
+    weights = {"Wx": Wx, "Wh": Wh, "b": b}
+    dense = _find_layer(model, "Dense", required=False)
+    if dense is not None:
+        Wy, by = _weights_of(dense, 1)
+        if Wy.shape[0] != H:
+            raise ValueError(f"the Dense layer's kernel has shape {Wy.shape}; expected (H, V) with "
+                             f"H = {H}, the {kind}'s units")
+        weights.update(Wy=Wy, by=by)
+    return weights
+
+
+def keras_lstm(Wx, Wh, b, Wy=None, by=None, return_sequences=True):
+    """A Keras model that computes :func:`rnncourse.lstm.lstm_forward` with these weights.
+
+    Args:
+        Wx: (D, 4H) input weights, the blocks of the gates i, f, c, o side by side; copied
+            into the LSTM's ``kernel``.
+        Wh: (H, 4H) recurrent weights, same block order, into ``recurrent_kernel``.
+        b: (4H,) bias, same block order.
+        Wy, by: optional output layer, (H, V) and (V,): give both or neither. With them the
+            model ends in ``Dense(V, activation="softmax")``.
+        return_sequences: True for every step's output, False for the last step's only.
+
+    Returns:
+        An uncompiled ``keras.Model`` with input ``(N, T, D)`` for any T, starting from zero
+        ``h`` and ``c``. Its output is the hidden states ``(N, T, H)`` (``(N, H)`` if not
+        ``return_sequences``), or probabilities ``(N, T, V)`` with an output layer. Weights
+        are stored as float32.
+
+    Raises:
+        ValueError: if the shapes disagree, or only one of Wy and by is given.
+    """
+    return _gated_model("LSTM", 4, Wx, Wh, b, Wy, by, return_sequences,
+                        bias_shape=lambda H: (4 * H,), bias_meaning="(4H,)")
+
+
+def lstm_weights(model):
+    """The numpy weights of a model with one LSTM layer (and perhaps one Dense after it).
+
+    Returns:
+        A dict with ``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,)`` (gate order i, f, c, o; zeros
+        for ``use_bias=False``) and, when the model has a Dense layer, ``Wy (H, V)``, ``by (V,)``.
+
+    Raises:
+        ValueError: if the model has no LSTM layer, more than one LSTM or Dense layer, or a
+            Dense layer whose input is not the LSTM's H units.
+    """
+    return _gated_weights(model, "LSTM", _find_layer(model, "LSTM"), 4)
+
+
+def keras_gru(Wx, Wh, b, Wy=None, by=None, return_sequences=True):
+    """A Keras ``GRU`` model (``reset_after=True``, Keras's default) that holds these weights.
+
+    Args:
+        Wx: (D, 3H) input weights, the blocks z, r, h side by side; Keras ``kernel``.
+        Wh: (H, 3H) recurrent weights, same order; ``recurrent_kernel``.
+        b: (2, 3H) bias: row 0 is added to ``x Wx``, row 1 to ``prev_h Wh`` (inside the reset
+            gate's product for the candidate block).
+        Wy, by, return_sequences: as in :func:`keras_lstm`.
+
+    Returns:
+        An uncompiled ``keras.Model`` computing :func:`rnncourse.gru.gru_forward` from a zero
+        state; outputs as in :func:`keras_lstm`.
+
+    Raises:
+        ValueError: if the shapes disagree (a bias of shape (3H,) is a GRU with
+            ``reset_after=False``, which this course does not use), or only one of Wy and by
+            is given.
+    """
+    return _gated_model("GRU", 3, Wx, Wh, b, Wy, by, return_sequences,
+                        bias_shape=lambda H: (2, 3 * H),
+                        bias_meaning="(2, 3H): row 0 the input bias, row 1 the recurrent bias,")
+
+
+def gru_weights(model):
+    """The numpy weights of a model with one GRU layer (and perhaps one Dense after it).
+
+    Returns:
+        A dict with ``Wx (D, 3H)``, ``Wh (H, 3H)``, ``b (2, 3H)`` (gate order z, r, h; zeros for
+        ``use_bias=False``) and, when the model has a Dense layer, ``Wy (H, V)``, ``by (V,)``.
+
+    Raises:
+        ValueError: if the model has no GRU layer, more than one GRU or Dense layer, a GRU
+            built with ``reset_after=False`` (a different formula, with a bias of shape
+            (3H,)), or a Dense layer whose input is not the GRU's H units.
+    """
+    layer = _find_layer(model, "GRU")
+    if not layer.reset_after:
+        raise ValueError(f"the GRU layer {layer.name!r} was built with reset_after=False: it applies "
+                         f"the reset gate before the recurrent product and has one bias row. The "
+                         f"course's GRU (Keras's default) uses reset_after=True.")
+    return _gated_weights(model, "GRU", layer, 3)

@@ -133,3 +133,80 @@ def test_a_dense_layer_of_the_wrong_width_is_refused():
     wide = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Concatenate()([rnn_out, rnn_out])))
     with pytest.raises(ValueError, match=r"expected \(H, V\) with H = 3"):
         convert.simple_rnn_weights(wide)
+
+
+# --- gated cells ----------------------------------------------------------------------------
+
+from rnncourse import gru, lstm  # noqa: E402
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_gated_round_trip_is_exact(kind):
+    module, build, read = {"lstm": (lstm, convert.keras_lstm, convert.lstm_weights),
+                           "gru": (gru, convert.keras_gru, convert.gru_weights)}[kind]
+    p = getattr(module, f"random_{kind}_params")(3, 4, seed=1, dtype=np.float32)
+    Wy, by = params(D=4, H=4, V=5)["Wy"], np.arange(5, dtype=np.float32)
+    back = read(build(**p, Wy=Wy, by=by))
+    assert sorted(back) == ["Wh", "Wx", "Wy", "b", "by"]
+    for name, value in dict(p, Wy=Wy, by=by).items():
+        assert back[name].dtype == np.float32
+        np.testing.assert_array_equal(back[name], value)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_gated_model_with_output_layer_equals_numpy(kind):
+    module, build = {"lstm": (lstm, convert.keras_lstm), "gru": (gru, convert.keras_gru)}[kind]
+    N, T, D, H, V = 2, 5, 3, 4, 6
+    p = getattr(module, f"random_{kind}_params")(D, H, seed=2, dtype=np.float32)
+    out = rnn.random_rnn_params(D, H, V, seed=3, dtype=np.float32)
+    x = np.random.default_rng(4).standard_normal((N, T, D)).astype(np.float32)
+    model = build(**p, Wy=out["Wy"], by=out["by"])
+    assert model.output_shape == (None, None, V)
+    h, _ = getattr(module, f"{kind}_forward")(x, np.zeros((N, H), np.float32), **p)
+    np.testing.assert_allclose(model(x).numpy(), rnn.softmax(h @ out["Wy"] + out["by"]), rtol=1e-5, atol=1e-6)
+    last = build(**p, return_sequences=False)
+    assert last.output_shape == (None, H)
+    np.testing.assert_allclose(last(x).numpy(), h[:, -1], rtol=1e-5, atol=1e-6)
+
+
+def test_keras_lstm_weights_read_into_numpy_give_the_keras_output():
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((None, 4)), keras.layers.LSTM(6, return_sequences=True)])
+    x = np.random.default_rng(2).standard_normal((5, 9, 4)).astype(np.float32)
+    mine, _ = lstm.lstm_forward(x, np.zeros((5, 6), np.float32), **convert.lstm_weights(model))
+    np.testing.assert_allclose(mine, model(x).numpy(), rtol=1e-5, atol=1e-6)
+    b = convert.lstm_weights(model)["b"]
+    np.testing.assert_array_equal(b[6:12], 1.0)     # Keras's unit_forget_bias: the f block starts at 1
+
+
+def test_gated_weights_without_bias_are_zeros():
+    for layer, shape in [(keras.layers.LSTM(3, use_bias=False), (12,)), (keras.layers.GRU(3, use_bias=False), (2, 9))]:
+        model = keras.Sequential([keras.Input((None, 2)), layer])
+        weights = (convert.lstm_weights if isinstance(layer, keras.layers.LSTM) else convert.gru_weights)(model)
+        assert weights["b"].shape == shape and not weights["b"].any()
+
+
+def test_gru_weights_refuse_reset_before():
+    model = keras.Sequential([keras.Input((None, 2)), keras.layers.GRU(3, reset_after=False)])
+    with pytest.raises(ValueError, match="reset_after=False"):
+        convert.gru_weights(model)
+
+
+@pytest.mark.parametrize("build, args, message", [
+    (convert.keras_lstm, ((3, 10), (2, 8), (8,)), r"Wx has shape \(3, 10\); expected \(D, 4H\)"),
+    (convert.keras_lstm, ((3, 8), (2, 6), (8,)), r"Wh has shape \(2, 6\); expected \(2, 8\)"),
+    (convert.keras_lstm, ((3, 8), (2, 8), (6,)), r"b has shape \(6,\); expected \(8,\)"),
+    (convert.keras_gru, ((3, 6), (2, 6), (6,)), r"b has shape \(6,\); expected \(2, 6\).*row 0 the input bias"),
+    (convert.keras_gru, ((3, 6), (2, 6), (6, 2)), r"expected \(2, 6\)"),
+])
+def test_gated_shape_errors_say_what_was_expected(build, args, message):
+    with pytest.raises(ValueError, match=message):
+        build(*(np.zeros(shape, np.float32) for shape in args))
+
+
+def test_gated_model_needs_both_output_arrays():
+    p = lstm.random_lstm_params(2, 3)
+    with pytest.raises(ValueError, match="both Wy and by"):
+        convert.keras_lstm(**p, Wy=np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="no LSTM layer"):
+        convert.lstm_weights(convert.keras_gru(**gru.random_gru_params(2, 3)))

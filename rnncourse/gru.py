@@ -1,0 +1,105 @@
+"""A GRU in numpy, forward direction, as Keras computes it (``reset_after=True``): unit 06.
+
+Keras's layout and gate order. The three blocks of ``3H`` columns are, in this order:
+
+====  ==============  ========  ===============================================
+ z    update gate     sigmoid   how much of prev_h to keep (1 - z: how much to replace)
+ r    reset gate      sigmoid   how much of the recurrent term enters the candidate
+ h    candidate       tanh      the new content h_tilde (not a gate)
+====  ==============  ========  ===============================================
+
+``x (N, D)`` or ``(N, T, D)``, ``h (N, H)``, ``Wx (D, 3H)`` = Keras ``kernel``,
+``Wh (H, 3H)`` = ``recurrent_kernel``, ``b (2, 3H)`` = ``bias``: row 0 is added to the input
+term ``x Wx``, row 1 to the recurrent term ``prev_h Wh``. With ``reset_after=True`` the reset
+gate multiplies the recurrent term after the matrix product, bias included:
+
+    h_tilde = tanh(x Wx_h + b[0]_h + r * (prev_h Wh_h + b[1]_h))
+    next_h  = z * prev_h + (1 - z) * h_tilde
+"""
+
+import numpy as np
+
+from .lstm import sigmoid
+
+GATES = ("z", "r", "h")  # Keras's order of the three column blocks
+
+
+def gru_step_forward(x, prev_h, Wx, Wh, b):
+    """One GRU step (Keras ``GRU`` with ``reset_after=True``).
+
+    x (N, D), prev_h (N, H), Wx (D, 3H), Wh (H, 3H), b (2, 3H) -> next_h (N, H), and the
+    cache ``(x, prev_h, Wx, Wh, z, r, h_tilde, recurrent_h)`` where ``recurrent_h`` is
+    ``prev_h Wh_h + b[1]_h``, the term the reset gate scales.
+    """
+    H = prev_h.shape[1]
+    ax = x @ Wx + b[0]                                       # (N, 3H): input terms, input bias
+    ah = prev_h @ Wh + b[1]                                  # (N, 3H): recurrent terms, recurrent bias
+    z = sigmoid(ax[:, :H] + ah[:, :H])                       # update gate
+    r = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])             # reset gate
+    recurrent_h = ah[:, 2 * H:]
+    h_tilde = np.tanh(ax[:, 2 * H:] + r * recurrent_h)       # reset after the product
+    next_h = z * prev_h + (1 - z) * h_tilde                  # z = 1 keeps the old state
+    return next_h, (x, prev_h, Wx, Wh, z, r, h_tilde, recurrent_h)
+
+
+def gru_forward(x, h0, Wx, Wh, b):
+    """Run :func:`gru_step_forward` over a sequence with the same weights at every step.
+
+    x (N, T, D), h0 (N, H) -> h (N, T, H) holding h_1 .. h_T, and the list of step caches.
+    """
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]), dtype=np.result_type(x, h0, Wx))
+    prev_h, caches = h0, []
+    for t in range(T):
+        prev_h, cache = gru_step_forward(x[:, t], prev_h, Wx, Wh, b)
+        h[:, t] = prev_h
+        caches.append(cache)
+    return h, caches
+
+
+def count_gru_parameters(input_dim, units):
+    """Parameters of Keras ``GRU(units)`` (``reset_after=True``) on ``input_dim`` features.
+
+    Wx (D, 3H) + Wh (H, 3H) + b (2, 3H) = 3 (DH + H^2 + 2H): three blocks of a SimpleRNN's,
+    plus the second bias row.
+    """
+    D, H = input_dim, units
+    return 3 * (D * H + H * H + 2 * H)
+
+
+def random_gru_params(D, H, seed=0, scale=0.5, dtype=np.float64):
+    """Random weights for demos and tests: a dict with ``Wx (D, 3H)``, ``Wh (H, 3H)``, ``b (2, 3H)``."""
+    rng = np.random.default_rng(seed)
+    shapes = {"Wx": (D, 3 * H), "Wh": (H, 3 * H), "b": (2, 3 * H)}
+    return {name: (scale * rng.standard_normal(shape)).astype(dtype) for name, shape in shapes.items()}
+
+
+def gru_jacobian_norms(x, h0, Wx, Wh, b, ord=2):
+    """The norms ``||dh_T / dh_k||`` for ``k = 0 .. T`` of a GRU, exact products in float64.
+
+    One step's Jacobian (column layout, ``J[i, j] = d next_h[i] / d prev_h[j]``) is
+    ``diag(z)`` (the kept part of the old state) plus the paths through z, r and h_tilde.
+    Arguments and result as :func:`rnncourse.gradient_flow.rnn_jacobian_norms`: x (T, D) or
+    (N, T, D), h0 (H,) or (N, H); returns (T + 1,) or (N, T + 1), the last entry for k = T.
+    """
+    x, Wx, Wh, b = (np.asarray(a, dtype=np.float64) for a in (x, Wx, Wh, b))
+    single = x.ndim == 2
+    x = x[None] if single else x
+    N, T, _ = x.shape
+    H = Wh.shape[0]
+    h0 = np.broadcast_to(np.asarray(h0, dtype=np.float64), (N, H))
+    _, caches = gru_forward(x, h0, Wx, Wh, b)
+    Wz, Wr, Wn = (Wh[:, k * H:(k + 1) * H].T for k in range(3))       # (H, H): d a_gate / d prev_h
+    norms = np.empty((N, T + 1))
+    M = np.broadcast_to(np.eye(H), (N, H, H)).copy()                   # dh_T/dh_t
+    for t in range(T, -1, -1):
+        norms[:, t] = np.linalg.norm(M, ord=ord, axis=(1, 2))
+        if t == 0:
+            break
+        _, prev_h, _, _, z, r, h_tilde, recurrent_h = caches[t - 1]
+        slope = (1 - z) * (1 - h_tilde ** 2)                           # d next_h / d (pre-activation of h_tilde)
+        d_tilde = ((recurrent_h * r * (1 - r))[:, :, None] * Wr + r[:, :, None] * Wn)
+        J = (z[:, :, None] * np.eye(H) + ((prev_h - h_tilde) * z * (1 - z))[:, :, None] * Wz
+             + slope[:, :, None] * d_tilde)
+        M = M @ J
+    return norms[0] if single else norms

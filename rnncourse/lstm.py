@@ -1,0 +1,140 @@
+"""An LSTM in numpy, forward direction: the reference for unit 06.
+
+Keras's layout and gate order. The four blocks of ``4H`` columns are, in this order:
+
+====  ==============  ===========  ==========================================
+ i    input gate      sigmoid      how much of the candidate to write
+ f    forget gate     sigmoid      how much of the old cell to keep
+ c    candidate       tanh         what could be written (not a gate)
+ o    output gate     sigmoid      how much of tanh(cell) to show as h
+====  ==============  ===========  ==========================================
+
+``x (N, D)`` or ``(N, T, D)``, ``h`` and ``c`` ``(N, H)``, ``Wx (D, 4H)`` = Keras ``kernel``,
+``Wh (H, 4H)`` = ``recurrent_kernel``, ``b (4H,)`` = ``bias``.
+"""
+
+import numpy as np
+
+GATES = ("i", "f", "c", "o")  # Keras's order of the four column blocks
+
+
+def sigmoid(a):
+    """The logistic function ``1 / (1 + exp(-a))``, computed without overflow for any sign of a."""
+    a = np.asarray(a)
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    """One LSTM step.
+
+    ``a = x Wx + prev_h Wh + b`` (N, 4H), split into blocks i, f, c, o; then
+    ``next_c = sigmoid(a_f) * prev_c + sigmoid(a_i) * tanh(a_c)`` and
+    ``next_h = sigmoid(a_o) * tanh(next_c)``.
+
+    x (N, D), prev_h (N, H), prev_c (N, H) -> next_h (N, H), next_c (N, H), and the cache
+    ``(x, prev_h, prev_c, Wx, Wh, i, f, g, o, next_c)`` (g is the candidate tanh(a_c)).
+    """
+    H = prev_h.shape[1]
+    a = x @ Wx + prev_h @ Wh + b                             # (N, 4H): all four pre-activations
+    i = sigmoid(a[:, :H])                                    # input gate
+    f = sigmoid(a[:, H:2 * H])                               # forget gate
+    g = np.tanh(a[:, 2 * H:3 * H])                           # candidate, in (-1, 1)
+    o = sigmoid(a[:, 3 * H:])                                # output gate
+    next_c = f * prev_c + i * g                              # keep some of the old, add some new
+    next_h = o * np.tanh(next_c)
+    return next_h, next_c, (x, prev_h, prev_c, Wx, Wh, i, f, g, o, next_c)
+
+
+def lstm_forward(x, h0, Wx, Wh, b, c0=None):
+    """Run :func:`lstm_step_forward` over a sequence, starting from ``h0`` and a zero cell.
+
+    x (N, T, D), h0 (N, H) -> h (N, T, H) holding h_1 .. h_T, and a cache: the list of the
+    T step caches (each step's ``next_c`` is in it). ``c0`` (N, H) replaces the zero initial
+    cell when given (Keras starts from zeros for both h and c).
+    """
+    N, T, _ = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H), dtype=np.result_type(x, h0, Wx))
+    prev_h = h0
+    prev_c = np.zeros_like(h0) if c0 is None else c0
+    caches = []
+    for t in range(T):
+        prev_h, prev_c, cache = lstm_step_forward(x[:, t], prev_h, prev_c, Wx, Wh, b)
+        h[:, t] = prev_h
+        caches.append(cache)
+    return h, caches
+
+
+def count_lstm_parameters(input_dim, units):
+    """Parameters of Keras ``LSTM(units)`` on ``input_dim`` features: four blocks of a SimpleRNN's.
+
+    Wx (D, 4H) + Wh (H, 4H) + b (4H,) = 4 (DH + H^2 + H).
+    """
+    D, H = input_dim, units
+    return 4 * (D * H + H * H + H)
+
+
+def random_lstm_params(D, H, seed=0, scale=0.5, forget_bias=0.0, dtype=np.float64):
+    """Random weights for demos and tests: a dict with ``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,)``.
+
+    ``forget_bias`` is added to the forget gate's block of ``b`` (Keras starts it at 1).
+    """
+    rng = np.random.default_rng(seed)
+    Wx = scale * rng.standard_normal((D, 4 * H))
+    Wh = scale * rng.standard_normal((H, 4 * H))
+    b = scale * rng.standard_normal(4 * H)
+    b[H:2 * H] += forget_bias
+    return {"Wx": Wx.astype(dtype), "Wh": Wh.astype(dtype), "b": b.astype(dtype)}
+
+
+def lstm_jacobian_norms(x, h0, Wx, Wh, b, c0=None, ord=2):
+    """How much the final state depends on each earlier one: norms of d(h_T, c_T) / d(h_k, c_k).
+
+    The LSTM's state is the pair (h_t, c_t), so one step's Jacobian with respect to
+    (prev_h, prev_c) has four (H, H) blocks, and the Jacobian of the last state with respect
+    to state k is the product of the step Jacobians k+1 .. T (chain rule). Every path counts:
+    dc_T/dc_k includes the paths that leave the cell through h and come back through the
+    gates. Jacobians are in the column layout, ``J[i, j] = d out[i] / d in[j]``, as in
+    :mod:`rnncourse.gradient_flow`, and the products are exact, in float64.
+
+    Args:
+        x: (T, D) one sequence, or (N, T, D) a batch.
+        h0: (H,) or (N, H) initial state; c0 likewise, zeros when not given.
+        Wx, Wh, b: (D, 4H), (H, 4H), (4H,), gate order i, f, c, o.
+        ord: the matrix norm given to ``numpy.linalg.norm`` (2: the spectral norm).
+
+    Returns:
+        A dict of float64 norms, ``(T + 1,)`` for one sequence or ``(N, T + 1)``, entry k for
+        step k (k = T is the identity, or zero for the cross blocks): ``"cc"`` = dc_T/dc_k,
+        ``"hh"`` = dh_T/dh_k, ``"ch"`` = dc_T/dh_k, ``"hc"`` = dh_T/dc_k.
+    """
+    x, Wx, Wh, b = (np.asarray(a, dtype=np.float64) for a in (x, Wx, Wh, b))
+    single = x.ndim == 2
+    x = x[None] if single else x
+    N, T, _ = x.shape
+    H = Wh.shape[0]
+    h0 = np.broadcast_to(np.asarray(h0, dtype=np.float64), (N, H))
+    c0 = np.zeros((N, H)) if c0 is None else np.broadcast_to(np.asarray(c0, dtype=np.float64), (N, H))
+    _, caches = lstm_forward(x, h0, Wx, Wh, b, c0)
+    Wi, Wf, Wg, Wo = (Wh[:, k * H:(k + 1) * H].T for k in range(4))  # (H, H): d a_gate / d prev_h
+    blocks = {"hh": (slice(None, H), slice(None, H)), "hc": (slice(None, H), slice(H, None)),
+              "ch": (slice(H, None), slice(None, H)), "cc": (slice(H, None), slice(H, None))}
+    norms = {name: np.empty((N, T + 1)) for name in blocks}
+    M = np.broadcast_to(np.eye(2 * H), (N, 2 * H, 2 * H)).copy()  # d(h_T, c_T)/d(h_t, c_t), rows and columns (h, c)
+    for t in range(T, -1, -1):
+        for name, (rows, cols) in blocks.items():
+            norms[name][:, t] = np.linalg.norm(M[:, rows, cols], ord=ord, axis=(1, 2))
+        if t == 0:
+            break
+        _, _, prev_c, _, _, i, f, g, o, next_c = caches[t - 1]  # the step from state t-1 to state t
+        tc = np.tanh(next_c)
+        # d next_c / d prev_h: each gate's slope times its block of Wh; d next_c / d prev_c = diag(f)
+        dc_dh = ((prev_c * f * (1 - f))[:, :, None] * Wf + (g * i * (1 - i))[:, :, None] * Wi
+                 + (i * (1 - g ** 2))[:, :, None] * Wg)                     # (N, H, H)
+        dc_dc = f[:, :, None] * np.eye(H)                                  # (N, H, H), diagonal
+        through_c = (o * (1 - tc ** 2))[:, :, None]                        # d next_h / d next_c
+        dh_dh = (tc * o * (1 - o))[:, :, None] * Wo + through_c * dc_dh
+        dh_dc = through_c * dc_dc
+        M = M @ np.block([[dh_dh, dh_dc], [dc_dh, dc_dc]])
+    return {name: value[0] if single else value for name, value in norms.items()}
