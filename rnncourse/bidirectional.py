@@ -18,7 +18,7 @@ needs no transpose: :func:`keras_bidirectional_rnn` builds the Keras model,
 
 import numpy as np
 
-from .convert import _as_floatx, _expect_shape, _find_layer, _weights_of
+from .convert import as_floatx, checked_weight, find_layer, weights_of
 from .notebook import quiet_tensorflow
 from .rnn import rnn_forward
 
@@ -61,8 +61,8 @@ def _params(name, params):
         raise ValueError(f"{name}: Wx has shape {Wx.shape}; expected (D, H), a 2-D array")
     D, H = Wx.shape
     units = f"H = {H} hidden units, from {name}'s Wx of shape (D, H) = {Wx.shape}"
-    Wh = _expect_shape(f"{name}: Wh", params[1], (H, H), f"(H, H) with {units}")
-    b = _expect_shape(f"{name}: b", params[2], (H,), f"(H,) with {units}")
+    Wh = checked_weight(f"{name}: Wh", params[1], (H, H), f"(H, H) with {units}")
+    b = checked_weight(f"{name}: b", params[2], (H,), f"(H,) with {units}")
     return (Wx, Wh, b), D, H
 
 
@@ -111,14 +111,14 @@ def keras_bidirectional_rnn(params_fwd, params_bwd, Wy=None, by=None, activation
             raise ValueError(f"Wy has shape {Wy.shape}; expected (2H, V) = ({2 * H}, V): the Dense "
                              f"layer reads both directions' states, 2H = {2 * H} numbers per step")
         V = Wy.shape[1]
-        by = _expect_shape("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (2H, V) = {Wy.shape}")
+        by = checked_weight("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (2H, V) = {Wy.shape}")
         layers.append(keras.layers.Dense(V, activation="softmax", name="output"))
     model = keras.Sequential(layers, name="bidirectional_rnn_model")
     bidirectional = model.get_layer("bidirectional")
-    bidirectional.forward_layer.set_weights(_as_floatx(params_fwd))
-    bidirectional.backward_layer.set_weights(_as_floatx(params_bwd))
+    bidirectional.forward_layer.set_weights(as_floatx(params_fwd))
+    bidirectional.backward_layer.set_weights(as_floatx(params_bwd))
     if Wy is not None:
-        model.get_layer("output").set_weights(_as_floatx([Wy, by]))
+        model.get_layer("output").set_weights(as_floatx([Wy, by]))
     return model
 
 
@@ -144,17 +144,17 @@ def bidirectional_weights(model):
     if isinstance(model, keras.layers.Bidirectional):
         layer, model = model, None
     else:
-        layer = _find_layer(model, "Bidirectional")
+        layer = find_layer(model, "Bidirectional")
     wrapped = type(layer.forward_layer).__name__
     if not isinstance(layer.forward_layer, keras.layers.SimpleRNN):
         raise ValueError(f"the Bidirectional layer wraps a {wrapped}; expected a SimpleRNN "
                          f"(three weight arrays per direction: Wx, Wh, b)")
-    params_fwd = tuple(_weights_of(layer.forward_layer, 2))
-    params_bwd = tuple(_weights_of(layer.backward_layer, 2))
+    params_fwd = tuple(weights_of(layer.forward_layer, 2))
+    params_bwd = tuple(weights_of(layer.backward_layer, 2))
     weights = {"params_fwd": params_fwd, "params_bwd": params_bwd}
-    dense = None if model is None else _find_layer(model, "Dense", required=False)
+    dense = None if model is None else find_layer(model, "Dense", required=False)
     if dense is not None:
-        Wy, by = _weights_of(dense, 1)
+        Wy, by = weights_of(dense, 1)
         H = params_fwd[1].shape[0]
         width = 2 * H if layer.merge_mode == "concat" else H
         if Wy.shape[0] != width:

@@ -25,7 +25,7 @@ import numpy as np
 from .notebook import quiet_tensorflow
 
 
-def _expect_shape(name, array, shape, meaning):
+def checked_weight(name, array, shape, meaning):
     """Return ``array`` as a numpy array, or raise ValueError saying which shape was expected."""
     array = np.asarray(array)
     if array.shape != tuple(shape):
@@ -33,7 +33,7 @@ def _expect_shape(name, array, shape, meaning):
     return array
 
 
-def _find_layer(model, kind, required=True):
+def find_layer(model, kind, required=True):
     """The one layer of type ``kind`` (a name such as "SimpleRNN") among ``model.layers``.
 
     Raises ValueError when there is none (and ``required``) or more than one; returns None
@@ -55,7 +55,7 @@ def _find_layer(model, kind, required=True):
     return found[0]
 
 
-def _weights_of(layer, count):
+def weights_of(layer, count):
     """The layer's first ``count`` arrays and its bias, with a zero bias when it has none.
 
     ``count`` is how many weight arrays precede the bias (1 for Dense, 2 for SimpleRNN); the
@@ -67,7 +67,7 @@ def _weights_of(layer, count):
     return arrays[:count + 1]
 
 
-def _as_floatx(arrays):
+def as_floatx(arrays):
     _, keras = quiet_tensorflow()
     return [np.asarray(a, dtype=keras.config.floatx()) for a in arrays]
 
@@ -99,8 +99,8 @@ def keras_simple_rnn(Wx, Wh, b, Wy=None, by=None, activation="tanh", return_sequ
         raise ValueError(f"Wx has shape {Wx.shape}; expected (D, H), a 2-D array")
     D, H = Wx.shape
     units = f"H = {H} hidden units, from Wx's shape (D, H) = {Wx.shape}"
-    Wh = _expect_shape("Wh", Wh, (H, H), f"(H, H) with {units}")
-    b = _expect_shape("b", b, (H,), f"(H,) with {units}")
+    Wh = checked_weight("Wh", Wh, (H, H), f"(H, H) with {units}")
+    b = checked_weight("b", b, (H,), f"(H,) with {units}")
     if (Wy is None) != (by is None):
         raise ValueError("give both Wy and by for an output layer, or neither")
 
@@ -112,12 +112,12 @@ def keras_simple_rnn(Wx, Wh, b, Wy=None, by=None, activation="tanh", return_sequ
         if Wy.ndim != 2 or Wy.shape[0] != H:
             raise ValueError(f"Wy has shape {Wy.shape}; expected (H, V) with {units}")
         V = Wy.shape[1]
-        by = _expect_shape("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (H, V) = {Wy.shape}")
+        by = checked_weight("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (H, V) = {Wy.shape}")
         layers.append(keras.layers.Dense(V, activation="softmax", name="output"))
     model = keras.Sequential(layers, name="simple_rnn_model")
-    model.get_layer("simple_rnn").set_weights(_as_floatx([Wx, Wh, b]))
+    model.get_layer("simple_rnn").set_weights(as_floatx([Wx, Wh, b]))
     if Wy is not None:
-        model.get_layer("output").set_weights(_as_floatx([Wy, by]))
+        model.get_layer("output").set_weights(as_floatx([Wy, by]))
     return model
 
 
@@ -134,11 +134,11 @@ def simple_rnn_weights(model):
         ValueError: if the model has no SimpleRNN layer, more than one SimpleRNN or Dense
             layer, or a Dense layer whose input is not the SimpleRNN's H units.
     """
-    Wx, Wh, b = _weights_of(_find_layer(model, "SimpleRNN"), 2)
+    Wx, Wh, b = weights_of(find_layer(model, "SimpleRNN"), 2)
     weights = {"Wx": Wx, "Wh": Wh, "b": b}
-    dense = _find_layer(model, "Dense", required=False)
+    dense = find_layer(model, "Dense", required=False)
     if dense is not None:
-        Wy, by = _weights_of(dense, 1)
+        Wy, by = weights_of(dense, 1)
         if Wy.shape[0] != Wh.shape[0]:
             raise ValueError(f"the Dense layer's kernel has shape {Wy.shape}; expected (H, V) with "
                              f"H = {Wh.shape[0]}, the SimpleRNN's units")
@@ -166,8 +166,8 @@ def _gated_model(kind, blocks, Wx, Wh, b, Wy, by, return_sequences, bias_shape, 
                          f"{kind} side by side")
     D, H = Wx.shape[0], Wx.shape[1] // blocks
     units = f"H = {H} units, from Wx's shape (D, {blocks}H) = {Wx.shape}"
-    Wh = _expect_shape("Wh", Wh, (H, blocks * H), f"(H, {blocks}H) with {units}")
-    b = _expect_shape("b", b, bias_shape(H), f"{bias_meaning} with {units}")
+    Wh = checked_weight("Wh", Wh, (H, blocks * H), f"(H, {blocks}H) with {units}")
+    b = checked_weight("b", b, bias_shape(H), f"{bias_meaning} with {units}")
     if (Wy is None) != (by is None):
         raise ValueError("give both Wy and by for an output layer, or neither")
     name = kind.lower()
@@ -178,12 +178,12 @@ def _gated_model(kind, blocks, Wx, Wh, b, Wy, by, return_sequences, bias_shape, 
         if Wy.ndim != 2 or Wy.shape[0] != H:
             raise ValueError(f"Wy has shape {Wy.shape}; expected (H, V) with {units}")
         V = Wy.shape[1]
-        by = _expect_shape("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (H, V) = {Wy.shape}")
+        by = checked_weight("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (H, V) = {Wy.shape}")
         layers.append(keras.layers.Dense(V, activation="softmax", name="output"))
     model = keras.Sequential(layers, name=f"{name}_model")
-    model.get_layer(name).set_weights(_as_floatx([Wx, Wh, b]))
+    model.get_layer(name).set_weights(as_floatx([Wx, Wh, b]))
     if Wy is not None:
-        model.get_layer("output").set_weights(_as_floatx([Wy, by]))
+        model.get_layer("output").set_weights(as_floatx([Wy, by]))
     return model
 
 
@@ -193,9 +193,9 @@ def _gated_weights(model, kind, layer, blocks):
     H = Wh.shape[0]
     b = rest[0] if rest else np.zeros((2, blocks * H) if kind == "GRU" else blocks * H, Wx.dtype)
     weights = {"Wx": Wx, "Wh": Wh, "b": b}
-    dense = _find_layer(model, "Dense", required=False)
+    dense = find_layer(model, "Dense", required=False)
     if dense is not None:
-        Wy, by = _weights_of(dense, 1)
+        Wy, by = weights_of(dense, 1)
         if Wy.shape[0] != H:
             raise ValueError(f"the Dense layer's kernel has shape {Wy.shape}; expected (H, V) with "
                              f"H = {H}, the {kind}'s units")
@@ -239,7 +239,7 @@ def lstm_weights(model):
         ValueError: if the model has no LSTM layer, more than one LSTM or Dense layer, or a
             Dense layer whose input is not the LSTM's H units.
     """
-    return _gated_weights(model, "LSTM", _find_layer(model, "LSTM"), 4)
+    return _gated_weights(model, "LSTM", find_layer(model, "LSTM"), 4)
 
 
 def keras_gru(Wx, Wh, b, Wy=None, by=None, return_sequences=True):
@@ -278,7 +278,7 @@ def gru_weights(model):
             built with ``reset_after=False`` (a different formula, with a bias of shape
             (3H,)), or a Dense layer whose input is not the GRU's H units.
     """
-    layer = _find_layer(model, "GRU")
+    layer = find_layer(model, "GRU")
     if not layer.reset_after:
         raise ValueError(f"the GRU layer {layer.name!r} was built with reset_after=False: it applies "
                          f"the reset gate before the recurrent product and has one bias row. The "
