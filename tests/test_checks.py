@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from rnncourse import release
+from rnncourse.checks import core
 from rnncourse.checks import char_model, core, welcome
 
 
@@ -38,10 +39,7 @@ def answers(unit):
     return namespace
 
 
-def failure(check, fn):
-    with pytest.raises(core.CheckFailure) as err:
-        check(fn)
-    return str(err.value)
+failure = core.failure_message
 
 
 @pytest.mark.parametrize("unit", release.units())

@@ -7,10 +7,7 @@ from rnncourse.checks import architecture as check
 from rnncourse.checks import core
 
 
-def failure(check_fn, fn):
-    with pytest.raises(core.CheckFailure) as err:
-        check_fn(fn)
-    return str(err.value)
+failure = core.failure_message
 
 
 # --- softmax -----------------------------------------------------------------------------

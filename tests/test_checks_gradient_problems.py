@@ -15,10 +15,7 @@ VALUE_CHECKS = [check.check_clip_by_value_basic, check.check_clip_by_value_hidde
 GLOBAL_CHECKS = [check.check_clip_by_global_norm_basic, check.check_clip_by_global_norm_hidden]
 
 
-def failure(check_fn, fn):
-    with pytest.raises(core.CheckFailure) as err:
-        check_fn(fn)
-    return str(err.value)
+failure = core.failure_message
 
 
 # --- clip_by_value ----------------------------------------------------------------------------

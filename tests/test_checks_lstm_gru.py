@@ -13,10 +13,7 @@ from rnncourse.checks import core
 from rnncourse.checks import lstm_gru as check
 
 
-def failure(check_fn, fn):
-    with pytest.raises(core.CheckFailure) as err:
-        check_fn(fn)
-    return str(err.value)
+failure = core.failure_message
 
 
 def sig(a):

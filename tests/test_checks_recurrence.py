@@ -12,10 +12,7 @@ from rnncourse.checks import core
 from rnncourse.checks import recurrence as check
 
 
-def failure(check_fn, fn):
-    with pytest.raises(core.CheckFailure) as err:
-        check_fn(fn)
-    return str(err.value)
+failure = core.failure_message
 
 
 # --- rnn_step_forward -----------------------------------------------------------------------

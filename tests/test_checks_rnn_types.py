@@ -10,10 +10,7 @@ from rnncourse.checks import rnn_types as check
 L = keras.layers
 
 
-def failure(check_fn, fn):
-    with pytest.raises(core.CheckFailure) as err:
-        check_fn(fn)
-    return str(err.value)
+failure = core.failure_message
 
 
 # --- right answers, written as a learner would (a functional model, TimeDistributed) ------

@@ -119,6 +119,18 @@ def _describe(value):
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def failure_message(check, fn):
+    """The explanation with which ``check(fn)`` fails (tests of the checks use it).
+
+    Raises AssertionError if the check passes, and lets any other exception through.
+    """
+    try:
+        check(fn)
+    except CheckFailure as err:
+        return str(err)
+    raise AssertionError(f"{check.__name__} accepted {getattr(fn, '__name__', fn)!r}; it should have failed")
+
+
 def expect_shape(name, value, shape, hint=""):
     value_shape = np.shape(value)
     if tuple(value_shape) != tuple(shape):
