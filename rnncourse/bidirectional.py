@@ -18,7 +18,7 @@ needs no transpose: :func:`keras_bidirectional_rnn` builds the Keras model,
 
 import numpy as np
 
-from .convert import as_floatx, checked_weight, find_layer, weights_of
+from .convert import as_floatx, checked_weight, find_layer, weights_of, with_output_layer
 from .notebook import quiet_tensorflow
 from .rnn import rnn_forward
 
@@ -99,26 +99,13 @@ def keras_bidirectional_rnn(params_fwd, params_bwd, Wy=None, by=None, activation
         raise ValueError(f"params_bwd's Wx has shape {params_bwd[0].shape}; expected (D, H) = {(D, H)} "
                          f"like params_fwd's: Keras's two directions read the same input and have "
                          f"the same number of units")
-    if (Wy is None) != (by is None):
-        raise ValueError("give both Wy and by for an output layer, or neither")
-
     recurrent = keras.layers.SimpleRNN(H, activation=activation, return_sequences=return_sequences)
-    layers = [keras.Input(shape=(None, D)),
-              keras.layers.Bidirectional(recurrent, merge_mode="concat", name="bidirectional")]
-    if Wy is not None:
-        Wy = np.asarray(Wy)
-        if Wy.ndim != 2 or Wy.shape[0] != 2 * H:
-            raise ValueError(f"Wy has shape {Wy.shape}; expected (2H, V) = ({2 * H}, V): the Dense "
-                             f"layer reads both directions' states, 2H = {2 * H} numbers per step")
-        V = Wy.shape[1]
-        by = checked_weight("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (2H, V) = {Wy.shape}")
-        layers.append(keras.layers.Dense(V, activation="softmax", name="output"))
-    model = keras.Sequential(layers, name="bidirectional_rnn_model")
-    bidirectional = model.get_layer("bidirectional")
+    bidirectional = keras.layers.Bidirectional(recurrent, merge_mode="concat", name="bidirectional")
+    model = with_output_layer(bidirectional, D, Wy, by, 2 * H,
+                              f"(2H, V) = ({2 * H}, V): the Dense layer reads both directions' "
+                              f"states, 2H = {2 * H} numbers per step")
     bidirectional.forward_layer.set_weights(as_floatx(params_fwd))
     bidirectional.backward_layer.set_weights(as_floatx(params_bwd))
-    if Wy is not None:
-        model.get_layer("output").set_weights(as_floatx([Wy, by]))
     return model
 
 

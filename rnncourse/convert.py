@@ -72,6 +72,31 @@ def as_floatx(arrays):
     return [np.asarray(a, dtype=keras.config.floatx()) for a in arrays]
 
 
+def with_output_layer(recurrent, D, Wy, by, rows, why):
+    """``keras.Input((None, D))`` -> ``recurrent`` -> ``Dense(V, softmax)`` if ``Wy``, ``by`` are given.
+
+    ``rows``: how many numbers per step the recurrent layer outputs (H, or 2H for a
+    bidirectional layer), which must be Wy's first dimension; ``why`` names it in the error.
+    Copies ``Wy (rows, V)`` and ``by (V,)`` into the Dense layer (named "output"); the caller
+    copies the recurrent layer's own weights.
+    """
+    _, keras = quiet_tensorflow()
+    if (Wy is None) != (by is None):
+        raise ValueError("give both Wy and by for an output layer, or neither")
+    layers = [keras.Input(shape=(None, D)), recurrent]
+    if Wy is not None:
+        Wy = np.asarray(Wy)
+        if Wy.ndim != 2 or Wy.shape[0] != rows:
+            raise ValueError(f"Wy has shape {Wy.shape}; expected {why}")
+        V = Wy.shape[1]
+        by = checked_weight("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape {Wy.shape}")
+        layers.append(keras.layers.Dense(V, activation="softmax", name="output"))
+    model = keras.Sequential(layers, name=f"{recurrent.name}_model")
+    if Wy is not None:
+        model.get_layer("output").set_weights(as_floatx([Wy, by]))
+    return model
+
+
 def keras_simple_rnn(Wx, Wh, b, Wy=None, by=None, activation="tanh", return_sequences=True):
     """A Keras model that computes the numpy RNN with these weights.
 
@@ -101,23 +126,10 @@ def keras_simple_rnn(Wx, Wh, b, Wy=None, by=None, activation="tanh", return_sequ
     units = f"H = {H} hidden units, from Wx's shape (D, H) = {Wx.shape}"
     Wh = checked_weight("Wh", Wh, (H, H), f"(H, H) with {units}")
     b = checked_weight("b", b, (H,), f"(H,) with {units}")
-    if (Wy is None) != (by is None):
-        raise ValueError("give both Wy and by for an output layer, or neither")
-
-    layers = [keras.Input(shape=(None, D)),
-              keras.layers.SimpleRNN(H, activation=activation, return_sequences=return_sequences,
-                                     name="simple_rnn")]
-    if Wy is not None:
-        Wy = np.asarray(Wy)
-        if Wy.ndim != 2 or Wy.shape[0] != H:
-            raise ValueError(f"Wy has shape {Wy.shape}; expected (H, V) with {units}")
-        V = Wy.shape[1]
-        by = checked_weight("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (H, V) = {Wy.shape}")
-        layers.append(keras.layers.Dense(V, activation="softmax", name="output"))
-    model = keras.Sequential(layers, name="simple_rnn_model")
-    model.get_layer("simple_rnn").set_weights(as_floatx([Wx, Wh, b]))
-    if Wy is not None:
-        model.get_layer("output").set_weights(as_floatx([Wy, by]))
+    recurrent = keras.layers.SimpleRNN(H, activation=activation, return_sequences=return_sequences,
+                                       name="simple_rnn")
+    model = with_output_layer(recurrent, D, Wy, by, H, f"(H, V) with {units}")
+    recurrent.set_weights(as_floatx([Wx, Wh, b]))
     return model
 
 
@@ -168,22 +180,9 @@ def _gated_model(kind, blocks, Wx, Wh, b, Wy, by, return_sequences, bias_shape, 
     units = f"H = {H} units, from Wx's shape (D, {blocks}H) = {Wx.shape}"
     Wh = checked_weight("Wh", Wh, (H, blocks * H), f"(H, {blocks}H) with {units}")
     b = checked_weight("b", b, bias_shape(H), f"{bias_meaning} with {units}")
-    if (Wy is None) != (by is None):
-        raise ValueError("give both Wy and by for an output layer, or neither")
-    name = kind.lower()
-    layers = [keras.Input(shape=(None, D)),
-              getattr(keras.layers, kind)(H, return_sequences=return_sequences, name=name)]
-    if Wy is not None:
-        Wy = np.asarray(Wy)
-        if Wy.ndim != 2 or Wy.shape[0] != H:
-            raise ValueError(f"Wy has shape {Wy.shape}; expected (H, V) with {units}")
-        V = Wy.shape[1]
-        by = checked_weight("by", by, (V,), f"(V,) with V = {V} outputs, from Wy's shape (H, V) = {Wy.shape}")
-        layers.append(keras.layers.Dense(V, activation="softmax", name="output"))
-    model = keras.Sequential(layers, name=f"{name}_model")
-    model.get_layer(name).set_weights(as_floatx([Wx, Wh, b]))
-    if Wy is not None:
-        model.get_layer("output").set_weights(as_floatx([Wy, by]))
+    recurrent = getattr(keras.layers, kind)(H, return_sequences=return_sequences, name=kind.lower())
+    model = with_output_layer(recurrent, D, Wy, by, H, f"(H, V) with {units}")
+    recurrent.set_weights(as_floatx([Wx, Wh, b]))
     return model
 
 
