@@ -12,7 +12,7 @@ The forward states sit a little left of their column and the backward states a l
 so that every arrow from ``x_t`` reaches its state without crossing the other one.
 """
 
-from .diagrams import LEVEL, WEIGHT_COLORS, arrow, canvas, node
+from .diagrams import LEVEL, WEIGHT_COLORS, arrow, canvas, first_use_labeller, node
 
 STEP = 2.0            # horizontal distance between time steps (wider than unit 01's: two states per step)
 OFFSET = 0.5          # forward states sit OFFSET left of their column, backward states OFFSET right
@@ -22,17 +22,6 @@ OUTPUT_SIZE = (1.55, 0.6)
 FORWARD_COLORS = {"Wx": WEIGHT_COLORS["Wx"], "Wh": WEIGHT_COLORS["Wh"]}
 BACKWARD_COLORS = {"Wx": "#16a085", "Wh": "#8e44ad"}
 COPY_COLOR = "0.55"
-
-
-def _label_once(labels):
-    seen = set()
-
-    def label(text):
-        if not labels or text in seen:
-            return None
-        seen.add(text)
-        return text
-    return label
 
 
 def draw_bidirectional(T=4, ax=None, labels=True, title=None):
@@ -54,7 +43,7 @@ def draw_bidirectional(T=4, ax=None, labels=True, title=None):
         ax = canvas(figsize=((xlim[1] - xlim[0]) * 0.85, (ylim[1] - ylim[0]) * 0.85))
     else:
         canvas(ax)
-    label = _label_once(labels)
+    label = first_use_labeller(labels)
     fwd_row, bwd_row, out_row = LEVEL, 2 * LEVEL, 3 * LEVEL
 
     prev_fwd = node(ax, (-OFFSET, fwd_row), r"$\overrightarrow{h}_0$", "initial", sublabel="h0_fwd")

@@ -161,6 +161,16 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 
 
+def numerical_gradients(loss, args, h=1e-5):
+    """Centred-difference gradients of the scalar ``loss(*args)`` with respect to each array in ``args``."""
+    grads = []
+    for i, arg in enumerate(args):
+        def f(value, i=i):
+            return loss(*args[:i], value, *args[i + 1:])
+        grads.append(numerical_gradient(f, arg.copy(), h))
+    return grads
+
+
 def rel_error(a, b):
     """Relative error of two arrays: ``||a - b|| / (||a|| + ||b||)`` in the Frobenius norm.
 

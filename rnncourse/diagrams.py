@@ -87,6 +87,21 @@ def center(item):
     return (float(x), float(y))
 
 
+def first_use_labeller(labels=True):
+    """A function ``label(text)`` that returns ``text`` the first time it sees it, later None.
+
+    Diagrams label each weight matrix on its first arrow only; ``labels=False`` labels none.
+    """
+    seen = set()
+
+    def label(text):
+        if not labels or text in seen:
+            return None
+        seen.add(text)
+        return text
+    return label
+
+
 def arrow(ax, start, end, label=None, color="0.25", rad=0.0, label_offset=0.18, fontsize=11,
           linestyle="-"):
     """Draw an arrow from ``start`` to ``end``, optionally with a ``label`` beside it; return it.

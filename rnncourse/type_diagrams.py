@@ -13,7 +13,7 @@ step; the copies are dashed boxes.
 
 import matplotlib.pyplot as plt
 
-from .diagrams import LEVEL, STEP, WEIGHT_COLORS, arrow, canvas, node
+from .diagrams import LEVEL, STEP, WEIGHT_COLORS, arrow, canvas, first_use_labeller, node
 from .rnn_types import KINDS
 
 # kind: (name, shapes in -> out, an application)
@@ -45,18 +45,6 @@ def columns(kind, T=3, S=3, repeat=False):
             "encoder_decoder": 1 + T + S + (1 if repeat else 0)}[kind]
 
 
-def _labeller(labels):
-    """Weight labels on the first arrow of each matrix only (``labels=True``), else none."""
-    seen = set()
-
-    def label(text):
-        if not labels or text in seen:
-            return None
-        seen.add(text)
-        return text
-    return label
-
-
 def _repeated(box):
     box.set_linestyle("--")
     box.set_alpha(0.7)
@@ -79,7 +67,7 @@ def draw_type(kind, T=3, S=3, ax=None, repeat=False, labels=False, title=True, f
     else:
         canvas(ax)
     W = WEIGHT_COLORS
-    lab = _labeller(labels)
+    lab = first_use_labeller(labels)
     at = lambda col, level: (col * STEP, level * LEVEL)  # noqa: E731  (column, level) -> point
 
     def cell(col, label, x_label=None, copy=False, y_label=None, prev=None, colors=W):

@@ -19,17 +19,6 @@ def sequence(N, T, D, H, seed=0, dtype=np.float64):
     return (x, h0, p["Wx"], p["Wh"], p["b"]), dh
 
 
-def numerical_grads(loss, args):
-    grads = []
-    for i, arg in enumerate(args):
-        def f(value, i=i):
-            return loss(*args[:i], value, *args[i + 1:])
-        grads.append(bptt.numerical_gradient(f, arg.copy()))
-    return grads
-
-
-# --- one step ---------------------------------------------------------------------------------
-
 def test_step_backward_by_hand():
     # D = H = N = 1: a = 2 * 0.5 + 1 * 0.25 + 0.1 = 1.35, next_h = tanh(1.35), da = 3 * (1 - next_h**2)
     x, prev_h, Wx, Wh = (np.array([[v]]) for v in (2.0, 1.0, 0.5, 0.25))
@@ -55,7 +44,7 @@ def test_step_backward_equals_centred_differences(N, D, H):
     def loss(x, prev_h, Wx, Wh, b):
         return np.sum(rnn.rnn_step_forward(x, prev_h, Wx, Wh, b)[0] * dnext_h)
 
-    for analytic, numerical in zip(grads, numerical_grads(loss, [x, h0, Wx, Wh, b])):
+    for analytic, numerical in zip(grads, bptt.numerical_gradients(loss, [x, h0, Wx, Wh, b])):
         assert analytic.shape == numerical.shape
         assert bptt.rel_error(analytic, numerical) < 1e-7
 
@@ -71,7 +60,7 @@ def test_backward_equals_centred_differences(N, T, D, H):
     def loss(x, h0, Wx, Wh, b):
         return np.sum(rnn.rnn_forward(x, h0, Wx, Wh, b)[0] * dh)
 
-    for analytic, numerical, arg in zip(grads, numerical_grads(loss, list(args)), args):
+    for analytic, numerical, arg in zip(grads, bptt.numerical_gradients(loss, list(args)), args):
         assert analytic.shape == arg.shape
         assert bptt.rel_error(analytic, numerical) < 1e-6
 

@@ -291,16 +291,6 @@ def _call_backward(fn, exercise, upstream, cache):
 
 # --- gradient checks against centred differences -------------------------------------------------
 
-def _numerical_grads(loss, args):
-    """Centred-difference gradients of ``loss(*args)`` with respect to each argument (float64)."""
-    grads = []
-    for i, arg in enumerate(args):
-        def f(value, i=i):
-            return loss(*args[:i], value, *args[i + 1:])
-        grads.append(bptt.numerical_gradient(f, arg.copy()))
-    return grads
-
-
 def _gradcheck(exercise, names, got, numerical, tolerance, what):
     for name, g, n in zip(names, got, numerical):
         error = bptt.rel_error(g, n)
@@ -330,7 +320,7 @@ def _check_step(fn, cache, b, dnext_h, gradcheck=True):
             next_h, _ = rnn.rnn_step_forward(x, prev_h, Wx, Wh, b)
             return np.sum(next_h * dnext_h)            # dL/dnext_h = dnext_h
 
-        _gradcheck("rnn_step_backward", STEP_NAMES, got, _numerical_grads(loss, [x, prev_h, Wx, Wh, b]),
+        _gradcheck("rnn_step_backward", STEP_NAMES, got, bptt.numerical_gradients(loss, [x, prev_h, Wx, Wh, b]),
                    STEP_TOLERANCE, "L = sum(next_h * dnext_h)")
     _expect_values(STEP_NAMES, got, expected, order, atol, rtol)
 
@@ -463,7 +453,7 @@ def _check_backward(fn, args, cache, dh, gradcheck=True):
             h, _ = rnn.rnn_forward(x, h0, Wx, Wh, b)
             return np.sum(h * dh)                      # dL/dh[:, t] = dh[:, t] for every t
 
-        _gradcheck("rnn_backward", SEQUENCE_NAMES, got, _numerical_grads(loss, list(args)),
+        _gradcheck("rnn_backward", SEQUENCE_NAMES, got, bptt.numerical_gradients(loss, list(args)),
                    SEQUENCE_TOLERANCE, "L = sum(h * dh) over all steps")
     _expect_values(SEQUENCE_NAMES, got, expected, order, atol, rtol)
 
