@@ -20,6 +20,7 @@ gate multiplies the recurrent term after the matrix product, bias included:
 import numpy as np
 
 from .lstm import sigmoid
+from .rnn import run_over_time
 
 GATES = ("z", "r", "h")  # Keras's order of the three column blocks
 
@@ -47,14 +48,7 @@ def gru_forward(x, h0, Wx, Wh, b):
 
     x (N, T, D), h0 (N, H) -> h (N, T, H) holding h_1 .. h_T, and the list of step caches.
     """
-    N, T, _ = x.shape
-    h = np.zeros((N, T, h0.shape[1]), dtype=np.result_type(x, h0, Wx))
-    prev_h, caches = h0, []
-    for t in range(T):
-        prev_h, cache = gru_step_forward(x[:, t], prev_h, Wx, Wh, b)
-        h[:, t] = prev_h
-        caches.append(cache)
-    return h, caches
+    return run_over_time(gru_step_forward, x, h0, Wx, Wh, b)
 
 
 def count_gru_parameters(input_dim, units):

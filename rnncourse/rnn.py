@@ -24,11 +24,18 @@ def rnn_forward(x, h0, Wx, Wh, b):
     x (N, T, D), h0 (N, H) -> h (N, T, H) holding h_1 .. h_T, and a cache: the list of the
     T step caches.
     """
+    return run_over_time(rnn_step_forward, x, h0, Wx, Wh, b)
+
+
+def run_over_time(step, x, h0, *weights):
+    """Apply ``step(x_t, prev_h, *weights) -> (next_h, cache)`` at t = 1 .. T, feeding each
+    next_h into the following step: x (N, T, D), h0 (N, H) -> h (N, T, H) and the step caches.
+    """
     N, T, _ = x.shape
-    h = np.zeros((N, T, h0.shape[1]), dtype=np.result_type(x, h0, Wx))
+    h = np.zeros((N, T, h0.shape[1]), dtype=np.result_type(x, h0, weights[0]))
     prev_h, caches = h0, []
     for t in range(T):
-        prev_h, cache = rnn_step_forward(x[:, t], prev_h, Wx, Wh, b)
+        prev_h, cache = step(x[:, t], prev_h, *weights)
         h[:, t] = prev_h
         caches.append(cache)
     return h, caches

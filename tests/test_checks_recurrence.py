@@ -197,3 +197,12 @@ def test_count_mistakes_are_named(wrong, message):
 def test_per_step_copies_say_why_there_is_no_T():
     message = failure(check.check_count_rnn_parameters_basic, lambda D, H, V: 10 * count(D, H, V))
     assert "10 copies" in message and "no T argument" in message
+
+
+def test_the_package_loop_is_not_own_work():
+    from rnncourse import rnn
+
+    def rnn_forward(x, h0, Wx, Wh, b):
+        return rnn.run_over_time(lambda xt, h, *w: (np.tanh(xt @ w[0] + h @ w[1] + w[2]), None), x, h0, Wx, Wh, b)
+
+    assert "your own" in failure(check.check_rnn_forward_basic, rnn_forward)
