@@ -168,3 +168,12 @@ def test_a_mistake_of_another_shape_is_named():
     expected, wrong = np.zeros((2, 3)), np.ones((3, 2))
     with pytest.raises(core.CheckFailure, match="time first"):
         core.expect_close("h", wrong, expected, mistakes=[(wrong, "time first")])
+
+
+def test_explain_is_added_only_when_the_answer_raises():
+    def broken(indices, depth):
+        return np.eye(depth)[indices, indices]
+
+    with pytest.raises(core.CheckFailure, match=r"raised IndexError: .*\nShapes: indices \(N,\)"):
+        core.call(broken, "one_hot_encode", np.array([0, 3]), 2, explain="Shapes: indices (N,)")
+    assert core.call(lambda i, d: np.eye(d)[i], "one_hot_encode", np.array([1]), 2, explain="x").shape == (1, 2)

@@ -263,13 +263,11 @@ BACKWARD_SHAPES = ("dnext_h (N, H); cache = (x (N, D), prev_h (N, H), Wx (D, H),
 def _call_backward(fn, exercise, upstream, cache):
     """Call the learner's backward pass; explain changes to the upstream gradient or to the cache."""
     snapshot = copy.deepcopy(cache)
+    sequence = ("dh (N, T, H): dh[:, t] is the upstream gradient of h[:, t]; cache[t] is the cache "
+                "of step t; per step: " if exercise == "rnn_backward" else "")
     try:
-        result = call(fn, exercise, upstream, cache)
+        result = call(fn, exercise, upstream, cache, explain=f"Shapes: {sequence}{BACKWARD_SHAPES}")
     except CheckFailure as err:
-        if "raised" in str(err):
-            sequence = ("dh (N, T, H): dh[:, t] is the upstream gradient of h[:, t]; cache[t] is the cache "
-                        "of step t; per step: " if exercise == "rnn_backward" else "")
-            raise CheckFailure(f"{err}\nShapes: {sequence}{BACKWARD_SHAPES}") from None
         if "argument number 1 in place" in str(err):
             view = (" dh[:, t] is a view into dh: `dnext = dh[:, t]` followed by `dnext += ...` writes into "
                     "dh. Write `dnext = dh[:, t] + carried`, which makes a new array."

@@ -81,8 +81,12 @@ def _filled(cell):
     return True
 
 
-def call(fn, exercise, *args, **kwargs):
-    """Call the learner's function; explain an exception, or arguments changed in place."""
+def call(fn, exercise, *args, explain="", **kwargs):
+    """Call the learner's function; explain an exception, or arguments changed in place.
+
+    ``explain`` is added on a line of its own when the learner's code raised an error (e.g. the
+    shapes of the arguments and of what each line should compute).
+    """
     before = copy.deepcopy(args)
     try:
         result = fn(*args, **kwargs)
@@ -96,7 +100,7 @@ def call(fn, exercise, *args, **kwargs):
         raise
     except Exception as err:  # the learner's bug, reported in their terms
         shown = ", ".join([_describe(a) for a in before] + [f"{k}={_describe(v)}" for k, v in kwargs.items()])
-        fail(f"`{exercise}({shown})` raised {type(err).__name__}: {err}")
+        fail(f"`{exercise}({shown})` raised {type(err).__name__}: {err}" + (f"\n{explain}" if explain else ""))
     for i, (old, new) in enumerate(zip(before, args)):
         if isinstance(old, np.ndarray) and not np.array_equal(old, new):
             fail(f"`{exercise}` changed its argument number {i + 1} in place. Work on a copy "

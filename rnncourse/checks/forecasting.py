@@ -38,15 +38,10 @@ def _count_hint(series, window, horizon):
 def _windows(fn, series, window, horizon, pass_horizon=True):
     """The learner's (X, y) as arrays; a crash on a valid input is explained."""
     args = (series, window, horizon) if pass_horizon else (series, window)
-    try:
-        result = call(fn, "make_windows", *args)
-    except CheckFailure as err:
-        if "raised" in str(err) and "not written yet" not in str(err):
-            raise CheckFailure(
-                f"{err}\nThis input is valid, so make_windows should not raise. If the error comes "
-                f"from putting rows of different lengths into one array, your loop runs too far "
-                f"(an off-by-one window): {_count_hint(series, window, horizon)}") from None
-        raise
+    result = call(fn, "make_windows", *args,
+                  explain=f"This input is valid, so make_windows should not raise. If the error comes "
+                          f"from putting rows of different lengths into one array, your loop runs too far "
+                          f"(an off-by-one window): {_count_hint(series, window, horizon)}")
     if not (isinstance(result, tuple) and len(result) == 2):
         fail(f"make_windows should return a tuple of two arrays, (X, y); it returned "
              f"{type(result).__name__}{f' of length {len(result)}' if isinstance(result, (tuple, list)) else ''}.")
