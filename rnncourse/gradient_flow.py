@@ -55,6 +55,25 @@ def scaled_recurrent_matrix(H, radius, seed=0):
     return W * (radius / spectral_radius(W))
 
 
+def as_batch(x, h0, Wh, *weights):
+    """Float64 arrays for a Jacobian measurement, one sequence or a batch alike.
+
+    ``x (T, D)`` or ``(N, T, D)``, ``h0 (H,)``, ``(N, H)`` or None (zeros), ``Wh (H, ...)``
+    -> ``x (N, T, D)``, ``h0 (N, H)``, ``single`` (x was one sequence), and the weights
+    ``(Wh, *weights)`` as float64.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    single = x.ndim == 2
+    if single:
+        x = x[None]
+    if x.ndim != 3:
+        raise ValueError(f"x must be (T, D) or (N, T, D); got shape {x.shape}")
+    weights = [np.asarray(w, dtype=np.float64) for w in (Wh, *weights)]
+    N, H = x.shape[0], weights[0].shape[0]
+    h0 = np.zeros((N, H)) if h0 is None else np.broadcast_to(np.asarray(h0, dtype=np.float64), (N, H))
+    return x, h0, single, weights
+
+
 def rnn_jacobian_norms(Wh, Wx, b, x, h0=None, activation="tanh", ord=2):
     """The norms ``||dh_T / dh_k||`` for ``k = 0, 1, ..., T`` of a plain RNN on one sequence.
 
@@ -70,15 +89,9 @@ def rnn_jacobian_norms(Wh, Wx, b, x, h0=None, activation="tanh", ord=2):
     entry ``k`` belongs to ``dh_T/dh_k``, so the last entry is ``||I||`` (1 for ``ord=2``).
     """
     f, fprime = _activation(activation)
-    Wh, Wx, b, x = (np.asarray(a, dtype=np.float64) for a in (Wh, Wx, b, x))
-    single = x.ndim == 2
-    if single:
-        x = x[None]
-    if x.ndim != 3:
-        raise ValueError(f"x must be (T, D) or (N, T, D); got shape {x.shape}")
+    x, h, single, (Wh, Wx, b) = as_batch(x, h0, Wh, Wx, b)
     N, T, _ = x.shape
     H = Wh.shape[0]
-    h = np.zeros((N, H)) if h0 is None else np.broadcast_to(np.asarray(h0, dtype=np.float64), (N, H))
     slopes = []                                    # f'(a_t) for t = 1 .. T, each (N, H)
     for t in range(T):
         a = x[:, t] @ Wx + h @ Wh + b

@@ -19,6 +19,7 @@ gate multiplies the recurrent term after the matrix product, bias included:
 
 import numpy as np
 
+from .gradient_flow import as_batch
 from .lstm import sigmoid
 from .rnn import run_over_time
 
@@ -76,12 +77,9 @@ def gru_jacobian_norms(x, h0, Wx, Wh, b, ord=2):
     Arguments and result as :func:`rnncourse.gradient_flow.rnn_jacobian_norms`: x (T, D) or
     (N, T, D), h0 (H,) or (N, H); returns (T + 1,) or (N, T + 1), the last entry for k = T.
     """
-    x, Wx, Wh, b = (np.asarray(a, dtype=np.float64) for a in (x, Wx, Wh, b))
-    single = x.ndim == 2
-    x = x[None] if single else x
+    x, h0, single, (Wh, Wx, b) = as_batch(x, h0, Wh, Wx, b)
     N, T, _ = x.shape
     H = Wh.shape[0]
-    h0 = np.broadcast_to(np.asarray(h0, dtype=np.float64), (N, H))
     _, caches = gru_forward(x, h0, Wx, Wh, b)
     Wz, Wr, Wn = (Wh[:, k * H:(k + 1) * H].T for k in range(3))       # (H, H): d a_gate / d prev_h
     norms = np.empty((N, T + 1))

@@ -15,6 +15,8 @@ Keras's layout and gate order. The four blocks of ``4H`` columns are, in this or
 
 import numpy as np
 
+from .gradient_flow import as_batch
+
 GATES = ("i", "f", "c", "o")  # Keras's order of the four column blocks
 
 
@@ -109,12 +111,9 @@ def lstm_jacobian_norms(x, h0, Wx, Wh, b, c0=None, ord=2):
         step k (k = T is the identity, or zero for the cross blocks): ``"cc"`` = dc_T/dc_k,
         ``"hh"`` = dh_T/dh_k, ``"ch"`` = dc_T/dh_k, ``"hc"`` = dh_T/dc_k.
     """
-    x, Wx, Wh, b = (np.asarray(a, dtype=np.float64) for a in (x, Wx, Wh, b))
-    single = x.ndim == 2
-    x = x[None] if single else x
+    x, h0, single, (Wh, Wx, b) = as_batch(x, h0, Wh, Wx, b)
     N, T, _ = x.shape
     H = Wh.shape[0]
-    h0 = np.broadcast_to(np.asarray(h0, dtype=np.float64), (N, H))
     c0 = np.zeros((N, H)) if c0 is None else np.broadcast_to(np.asarray(c0, dtype=np.float64), (N, H))
     _, caches = lstm_forward(x, h0, Wx, Wh, b, c0)
     Wi, Wf, Wg, Wo = (Wh[:, k * H:(k + 1) * H].T for k in range(4))  # (H, H): d a_gate / d prev_h
