@@ -32,10 +32,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 student: $(STAMP)
-	$(BIN)/python -m rnncourse.release
+	$(BIN)/python -m rnncourse.course.release
 
 slides: $(STAMP)
-	$(BIN)/python -m rnncourse.slides build/slides
+	$(BIN)/python -m rnncourse.course.slides build/slides
 	@echo "open build/slides/<unit>.slides.html in a browser (arrow keys move between slides)"
 
 clean:

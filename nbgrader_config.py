@@ -17,7 +17,7 @@ c.Execute.timeout = 600
 c.OverwriteCells.add_missing_cells = True
 
 # Start-up lines that TensorFlow's C++ core writes to stderr on import; they are not errors.
-# rnncourse.notebook.setup_notebook() already silences them; this is the safety net on autograde.
+# rnncourse.course.setup_notebook() already silences them; this is the safety net on autograde.
 # nbgrader drops a stderr output only when every one of its lines is one of these.
 HARMLESS_STDERR = [
     r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR",

@@ -1,13 +1,16 @@
-"""rnncourse.bidirectional: birnn_forward by hand, from rnn_forward, and equal to Keras's Bidirectional;
+"""rnncourse.reference.bidirectional: birnn_forward by hand, from rnn_forward, and equal to Keras's Bidirectional;
 the converter both ways; and the drawing of unit 07."""
 
 import matplotlib.colors
 import numpy as np
 import pytest
 
-from rnncourse import bidirectional, bidirectional_diagram, rnn
-from rnncourse.diagrams import parts
-from rnncourse.notebook import quiet_tensorflow
+from rnncourse.models import convert
+from rnncourse.reference import bidirectional
+from rnncourse.draw import bidirectional_diagram
+from rnncourse.reference import rnn
+from rnncourse.draw.diagrams import parts
+from rnncourse.course.setup import quiet_tensorflow
 
 _, keras = quiet_tensorflow()
 
@@ -92,7 +95,7 @@ def test_random_params_are_seeded_and_independent():
 @pytest.mark.parametrize("N, T, D, H", [(1, 1, 1, 1), (3, 4, 4, 4), (2, 7, 3, 5), (4, 30, 2, 6)])
 def test_numpy_equals_keras_bidirectional(N, T, D, H):
     x, _, _, p_fwd, p_bwd = case(N, T, D, H, seed=N + T)
-    model = bidirectional.keras_bidirectional_rnn(p_fwd, p_bwd)
+    model = convert.keras_bidirectional_rnn(p_fwd, p_bwd)
     zeros = np.zeros((N, H), np.float32)
     keras_out = model(x).numpy()
     assert keras_out.shape == (N, T, 2 * H)
@@ -102,7 +105,7 @@ def test_numpy_equals_keras_bidirectional(N, T, D, H):
 
 def test_numpy_equals_keras_from_given_initial_states():
     x, h0_fwd, h0_bwd, p_fwd, p_bwd = case()
-    layer = bidirectional.keras_bidirectional_rnn(p_fwd, p_bwd).get_layer("bidirectional")
+    layer = convert.keras_bidirectional_rnn(p_fwd, p_bwd).get_layer("bidirectional")
     keras_out = layer(x, initial_state=[h0_fwd, h0_bwd]).numpy()
     np.testing.assert_allclose(bidirectional.birnn_forward(x, h0_fwd, h0_bwd, p_fwd, p_bwd), keras_out,
                                rtol=1e-5, atol=1e-6)
@@ -112,7 +115,7 @@ def test_keras_backward_half_is_in_time_order():
     """Keras's Bidirectional flips the backward layer's output back: its last step has read x_T only."""
     x, _, _, p_fwd, p_bwd = case(T=6)
     H = p_fwd[1].shape[0]
-    keras_out = bidirectional.keras_bidirectional_rnn(p_fwd, p_bwd)(x).numpy()
+    keras_out = convert.keras_bidirectional_rnn(p_fwd, p_bwd)(x).numpy()
     Wx, _, b = p_bwd
     np.testing.assert_allclose(keras_out[:, -1, H:], np.tanh(x[:, -1] @ Wx + b), rtol=1e-5, atol=1e-6)
 
@@ -123,16 +126,16 @@ def test_output_layer_last_step_and_relu():
     Wy, by = rng.standard_normal((8, 6)).astype(np.float32), rng.standard_normal(6).astype(np.float32)
     zeros = np.zeros((2, 4), np.float32)
     states = bidirectional.birnn_forward(x, zeros, zeros, p_fwd, p_bwd)
-    with_dense = bidirectional.keras_bidirectional_rnn(p_fwd, p_bwd, Wy, by)
+    with_dense = convert.keras_bidirectional_rnn(p_fwd, p_bwd, Wy, by)
     assert with_dense.output_shape == (None, None, 6)
     np.testing.assert_allclose(with_dense(x).numpy(), rnn.softmax(states @ Wy + by), rtol=1e-5, atol=1e-6)
 
-    last = bidirectional.keras_bidirectional_rnn(p_fwd, p_bwd, return_sequences=False)
+    last = convert.keras_bidirectional_rnn(p_fwd, p_bwd, return_sequences=False)
     assert last.output_shape == (None, 8)
     expected = np.concatenate([states[:, -1, :4], states[:, 0, 4:]], axis=-1)  # each direction's final state
     np.testing.assert_allclose(last(x).numpy(), expected, rtol=1e-5, atol=1e-6)
 
-    relu = bidirectional.keras_bidirectional_rnn(p_fwd, p_bwd, activation="relu")
+    relu = convert.keras_bidirectional_rnn(p_fwd, p_bwd, activation="relu")
     h = np.zeros((2, 4))
     for t in range(5):
         h = np.maximum(x[:, t] @ p_fwd[0] + h @ p_fwd[1] + p_fwd[2], 0)
@@ -141,7 +144,7 @@ def test_output_layer_last_step_and_relu():
 
 def test_parameter_count_is_two_rnns():
     D, H = 3, 5
-    model = bidirectional.keras_bidirectional_rnn(*bidirectional.random_birnn_params(D, H))
+    model = convert.keras_bidirectional_rnn(*bidirectional.random_birnn_params(D, H))
     assert model.count_params() == 2 * (D * H + H * H + H)
 
 
@@ -150,7 +153,7 @@ def test_parameter_count_is_two_rnns():
 def test_round_trip_is_exact():
     _, _, _, p_fwd, p_bwd = case()
     Wy, by = np.ones((8, 3), np.float32), np.arange(3, dtype=np.float32)
-    back = bidirectional.bidirectional_weights(bidirectional.keras_bidirectional_rnn(p_fwd, p_bwd, Wy, by))
+    back = convert.bidirectional_weights(convert.keras_bidirectional_rnn(p_fwd, p_bwd, Wy, by))
     assert sorted(back) == ["Wy", "by", "params_bwd", "params_fwd"]
     theirs_all = (*back["params_fwd"], *back["params_bwd"], back["Wy"], back["by"])
     for mine, theirs in zip((*p_fwd, *p_bwd, Wy, by), theirs_all):
@@ -164,13 +167,13 @@ def test_keras_weights_read_into_numpy_give_the_keras_output():
                               keras.layers.Bidirectional(keras.layers.SimpleRNN(5, return_sequences=True))])
     layer = model.layers[0]
     layer.backward_layer.set_weights([w + 0.1 for w in layer.backward_layer.get_weights()])  # a non-zero bias
-    weights = bidirectional.bidirectional_weights(model)
+    weights = convert.bidirectional_weights(model)
     assert sorted(weights) == ["params_bwd", "params_fwd"]
     x = np.random.default_rng(4).standard_normal((3, 6, 4)).astype(np.float32)
     zeros = np.zeros((3, 5), np.float32)
     np.testing.assert_allclose(bidirectional.birnn_forward(x, zeros, zeros, **weights), model(x).numpy(),
                                rtol=1e-5, atol=1e-6)
-    from_layer = bidirectional.bidirectional_weights(layer)           # the layer itself works too
+    from_layer = convert.bidirectional_weights(layer)           # the layer itself works too
     np.testing.assert_array_equal(from_layer["params_bwd"][2], weights["params_bwd"][2])
 
 
@@ -179,14 +182,14 @@ def test_a_model_with_hidden_dense_layers_can_be_read_through_its_layer():
                               keras.layers.Bidirectional(keras.layers.SimpleRNN(3, return_sequences=True)),
                               keras.layers.Dense(4, activation="relu"), keras.layers.Dense(2)])
     with pytest.raises(ValueError, match="2 Dense layers"):
-        bidirectional.bidirectional_weights(model)
-    assert sorted(bidirectional.bidirectional_weights(model.layers[0])) == ["params_bwd", "params_fwd"]
+        convert.bidirectional_weights(model)
+    assert sorted(convert.bidirectional_weights(model.layers[0])) == ["params_bwd", "params_fwd"]
 
 
 def test_layers_without_bias_read_as_zero_bias():
     model = keras.Sequential([keras.Input((None, 2)),
                               keras.layers.Bidirectional(keras.layers.SimpleRNN(3, use_bias=False))])
-    weights = bidirectional.bidirectional_weights(model)
+    weights = convert.bidirectional_weights(model)
     np.testing.assert_array_equal(weights["params_fwd"][2], np.zeros(3))
     np.testing.assert_array_equal(weights["params_bwd"][2], np.zeros(3))
 
@@ -196,7 +199,7 @@ def test_a_dense_layer_after_a_summed_bidirectional_reads_h_units():
                               keras.layers.Bidirectional(keras.layers.SimpleRNN(3, return_sequences=True),
                                                          merge_mode="sum"),
                               keras.layers.Dense(4)])
-    assert bidirectional.bidirectional_weights(model)["Wy"].shape == (3, 4)
+    assert convert.bidirectional_weights(model)["Wy"].shape == (3, 4)
 
 
 @pytest.mark.parametrize("change, words", [
@@ -213,7 +216,7 @@ def test_shape_errors_say_what_was_expected(change, words):
     args = {"params_fwd": bidirectional.random_birnn_params(3, 4)[0],
             "params_bwd": bidirectional.random_birnn_params(3, 4)[1], **change}
     with pytest.raises(ValueError) as err:
-        bidirectional.keras_bidirectional_rnn(**args)
+        convert.keras_bidirectional_rnn(**args)
     for word in words:
         assert word in str(err.value)
 
@@ -221,13 +224,13 @@ def test_shape_errors_say_what_was_expected(change, words):
 def test_models_without_a_bidirectional_simple_rnn_are_refused():
     plain = keras.Sequential([keras.Input((None, 2)), keras.layers.SimpleRNN(3)])
     with pytest.raises(ValueError, match="no Bidirectional layer"):
-        bidirectional.bidirectional_weights(plain)
+        convert.bidirectional_weights(plain)
     lstm = keras.Sequential([keras.Input((None, 2)), keras.layers.Bidirectional(keras.layers.LSTM(3))])
     with pytest.raises(ValueError, match="wraps a LSTM; expected a SimpleRNN"):
-        bidirectional.bidirectional_weights(lstm)
+        convert.bidirectional_weights(lstm)
     wide = keras.Sequential([keras.Input((None, 2)), keras.layers.Bidirectional(keras.layers.SimpleRNN(3)),
                              keras.layers.Dense(4)])
-    assert bidirectional.bidirectional_weights(wide)["Wy"].shape == (6, 4)
+    assert convert.bidirectional_weights(wide)["Wy"].shape == (6, 4)
 
 
 # --- the drawing -----------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""rnncourse.bptt: the backward pass against hand-computed cases, centred differences, the sum
+"""rnncourse.reference.bptt: the backward pass against hand-computed cases, centred differences, the sum
 over paths of products of Jacobians, and tf.GradientTape on a Keras SimpleRNN with the same weights."""
 
 import numpy as np
 import pytest
 
-from rnncourse import bptt, convert, rnn
-from rnncourse.notebook import quiet_tensorflow
+from rnncourse.reference import bptt
+from rnncourse.models import convert
+from rnncourse.reference import rnn
+from rnncourse.course.setup import quiet_tensorflow
 
 tf, keras = quiet_tensorflow()
 

@@ -11,9 +11,9 @@ import json
 import numpy as np
 import pytest
 
-from rnncourse import release
-from rnncourse.checks import core
-from rnncourse.checks import char_model, core, welcome
+from rnncourse.course import release
+from failures import failure_message
+from rnncourse.checks import char_model, core, harness, welcome
 
 
 def answers(unit):
@@ -39,7 +39,13 @@ def answers(unit):
     return namespace
 
 
-failure = core.failure_message
+failure = failure_message
+
+
+def exercises(module):
+    """The exercises a check module declares."""
+    declared = [v.name for v in vars(module).values() if isinstance(v, harness.Exercise)]
+    return declared or list(core.REFERENCES)
 
 
 @pytest.mark.parametrize("unit", release.units())
@@ -49,7 +55,7 @@ def test_solution_answers_pass_every_check(unit):
     names = [n for n in dir(module) if n.startswith("check_")]
     assert names
     for name in names:
-        exercise = next(e for e in core.REFERENCES if name.startswith(f"check_{e}_"))
+        exercise = max((e for e in exercises(module) if name.startswith(f"check_{e}_")), key=len)
         getattr(module, name)(functions[exercise])
 
 
@@ -85,7 +91,9 @@ def test_one_hot_mistakes():
         indices[...] = 0
         return out
 
-    assert "in place" in failure(welcome.check_one_hot_encode_values, mutating)
+    with pytest.raises(harness.ArgumentChanged) as changed:
+        welcome.check_one_hot_encode_values(mutating)
+    assert changed.value.argument == "indices"
 
 
 def test_char_model_mistakes():
@@ -166,14 +174,54 @@ def test_an_unfinished_helper_exercise_is_named():
 
 def test_a_mistake_of_another_shape_is_named():
     expected, wrong = np.zeros((2, 3)), np.ones((3, 2))
-    with pytest.raises(core.CheckFailure, match="time first"):
-        core.expect_close("h", wrong, expected, mistakes=[(wrong, "time first")])
+    with pytest.raises(harness.CheckFailure, match="time first"):
+        harness.expect_close("h", wrong, expected, mistakes=[("time first", lambda: wrong)])
+
+
+def test_a_mistake_that_cannot_be_computed_is_skipped():
+    with pytest.raises(harness.CheckFailure, match="differs from the expected values"):
+        harness.expect_close("h", np.ones(2), np.zeros(2), mistakes=[("never", lambda: np.ones(2) @ np.ones(3))])
 
 
 def test_explain_is_added_only_when_the_answer_raises():
+    exercise = harness.Exercise("one_hot_encode", forbids=(), explain="Shapes: indices (N,)")
+
     def broken(indices, depth):
         return np.eye(depth)[indices, indices]
 
-    with pytest.raises(core.CheckFailure, match=r"raised IndexError: .*\nShapes: indices \(N,\)"):
-        core.call(broken, "one_hot_encode", np.array([0, 3]), 2, explain="Shapes: indices (N,)")
-    assert core.call(lambda i, d: np.eye(d)[i], "one_hot_encode", np.array([1]), 2, explain="x").shape == (1, 2)
+    with pytest.raises(harness.AnswerRaised, match=r"raised IndexError: .*\nShapes: indices \(N,\)") as raised:
+        exercise.call(broken, indices=np.array([0, 3]), depth=2)
+    assert isinstance(raised.value.error, IndexError)
+    assert exercise.call(lambda i, d: np.eye(d)[i], indices=np.array([1]), depth=2).shape == (1, 2)
+
+
+def test_warnings_and_stderr_are_advice(capsys):
+    import sys
+    import warnings
+
+    def noisy(indices, depth):
+        warnings.warn("overflow in exp", RuntimeWarning)
+        print("debugging", file=sys.stderr)
+        return np.eye(depth)[indices]
+
+    welcome.check_one_hot_encode_basic(noisy)
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "costs no points" in captured.out and "overflow in exp" in captured.out and "debugging" in captured.out
+
+
+def test_references_are_found_by_every_route():
+    import functools
+
+    from rnncourse import data
+
+    def helper(indices, depth):
+        return data.one_hot(indices, depth)
+
+    routes = {
+        "partial": functools.partial(data.one_hot),
+        "default argument": lambda indices, depth, _f=data.one_hot: _f(indices, depth),
+        "a helper of the learner's": lambda indices, depth: helper(indices, depth),
+    }
+    for route, fn in routes.items():
+        assert "your own" in failure(welcome.check_one_hot_encode_basic, fn), route

@@ -7,12 +7,14 @@ asserts that the check fails with the explanation of that mistake (and not some 
 import numpy as np
 import pytest
 
-from rnncourse import bidirectional, rnn
+from failures import failure_message
+from rnncourse.reference import bidirectional
+from rnncourse.reference import rnn
 from rnncourse.checks import bidirectional as check
 from rnncourse.checks import core
 
 
-failure = core.failure_message
+failure = failure_message
 
 
 def run(x, h0, params):
@@ -149,9 +151,9 @@ def test_calling_a_reference_is_not_own_work():
         h_bwd, _ = rnn.rnn_forward(x[:, ::-1], h0_bwd, *params_bwd)
         return np.concatenate([h_fwd, h_bwd[:, ::-1]], axis=-1)
 
-    assert "rnncourse.rnn.rnn_forward" in failure(check.check_birnn_forward_basic, via_rnn)
+    assert "rnncourse.reference.rnn.rnn_forward" in failure(check.check_birnn_forward_basic, via_rnn)
 
-    from rnncourse.rnn import rnn_step_forward
+    from rnncourse.reference.rnn import rnn_step_forward
 
     def via_step(x, h0_fwd, h0_bwd, params_fwd, params_bwd):
         def loop(xs, h, params):
@@ -162,13 +164,13 @@ def test_calling_a_reference_is_not_own_work():
             return np.stack(out, axis=1)
         return np.concatenate([loop(x, h0_fwd, params_fwd), loop(x[:, ::-1], h0_bwd, params_bwd)[:, ::-1]], -1)
 
-    assert "rnncourse.rnn.rnn_step_forward" in failure(check.check_birnn_forward_basic, via_step)
+    assert "rnncourse.reference.rnn.rnn_step_forward" in failure(check.check_birnn_forward_basic, via_step)
     assert "your own" in failure(check.check_birnn_forward_basic, bidirectional.birnn_forward)
 
     def wrapper(*args):
         return bidirectional.birnn_forward(*args)
 
-    assert "rnncourse.bidirectional.birnn_forward" in failure(check.check_birnn_forward_random, wrapper)
+    assert "rnncourse.reference.bidirectional.birnn_forward" in failure(check.check_birnn_forward_random, wrapper)
 
 
 def test_blank_and_mutating_answers_are_explained():

@@ -7,12 +7,13 @@ asserts that the check fails with the explanation of that mistake (and not some 
 import numpy as np
 import pytest
 
-from rnncourse import bptt
+from failures import failure_message
+from rnncourse.reference import bptt
 from rnncourse.checks import bptt as check
 from rnncourse.checks import core
 
 
-failure = core.failure_message
+failure = failure_message
 
 
 # --- rnn_step_backward ------------------------------------------------------------------------

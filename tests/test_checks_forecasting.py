@@ -4,14 +4,16 @@ import keras
 import numpy as np
 import pytest
 
-from rnncourse import forecasting
+from failures import failure_message
+from rnncourse.data import series as forecasting
+from rnncourse.models import forecaster
 from rnncourse.checks import core
 from rnncourse.checks import forecasting as check
 
 L = keras.layers
 
 
-failure = core.failure_message
+failure = failure_message
 
 
 # --- right answers, written as a learner might ---------------------------------------------
@@ -65,12 +67,12 @@ def test_blank_and_reference_answers_score_nothing():
     for check_fn in WINDOW_CHECKS + MODEL_CHECKS:
         assert "not written yet" in failure(check_fn, blank)
     assert "your own" in failure(check.check_make_windows_shapes, forecasting.make_windows)
-    assert "your own" in failure(check.check_build_forecaster_structure, forecasting.build_forecaster)
+    assert "your own" in failure(check.check_build_forecaster_structure, forecaster.build_forecaster)
 
     def wrapper(series, window, horizon=1):
         return forecasting.make_windows(series, window, horizon)
 
-    assert "rnncourse.forecasting.make_windows" in failure(check.check_make_windows_values, wrapper)
+    assert "rnncourse.data.series.make_windows" in failure(check.check_make_windows_values, wrapper)
 
 
 # --- make_windows: the named mistakes ----------------------------------------------------------

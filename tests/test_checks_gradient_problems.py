@@ -7,7 +7,8 @@ test asserts that the check fails with the explanation of that mistake.
 import numpy as np
 import pytest
 
-from rnncourse import clipping
+from failures import failure_message
+from rnncourse.reference import clipping
 from rnncourse.checks import core
 from rnncourse.checks import gradient_problems as check
 
@@ -15,7 +16,7 @@ VALUE_CHECKS = [check.check_clip_by_value_basic, check.check_clip_by_value_hidde
 GLOBAL_CHECKS = [check.check_clip_by_global_norm_basic, check.check_clip_by_global_norm_hidden]
 
 
-failure = core.failure_message
+failure = failure_message
 
 
 # --- clip_by_value ----------------------------------------------------------------------------
@@ -73,7 +74,7 @@ def test_clip_by_value_returning_the_inputs_is_named_in_the_hidden_test():
 
 
 def test_library_calls_and_the_reference_are_not_own_work():
-    from rnncourse.notebook import quiet_tensorflow
+    from rnncourse.course.setup import quiet_tensorflow
 
     tf, _ = quiet_tensorflow()
 

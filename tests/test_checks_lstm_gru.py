@@ -7,13 +7,14 @@ mistake, and the test asserts that the check fails with the explanation of that 
 import numpy as np
 import pytest
 
-from rnncourse import gru as gru_reference
-from rnncourse import lstm as lstm_reference
+from failures import failure_message
+from rnncourse.reference import gru as gru_reference
+from rnncourse.reference import lstm as lstm_reference
 from rnncourse.checks import core
 from rnncourse.checks import lstm_gru as check
 
 
-failure = core.failure_message
+failure = failure_message
 
 
 def sig(a):

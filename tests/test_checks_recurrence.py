@@ -7,12 +7,13 @@ asserts that the check fails with the explanation of that mistake (and not some 
 import numpy as np
 import pytest
 
-from rnncourse import rnn
+from failures import failure_message
+from rnncourse.reference import rnn
 from rnncourse.checks import core
 from rnncourse.checks import recurrence as check
 
 
-failure = core.failure_message
+failure = failure_message
 
 
 # --- rnn_step_forward -----------------------------------------------------------------------
@@ -200,7 +201,7 @@ def test_per_step_copies_say_why_there_is_no_T():
 
 
 def test_the_package_loop_is_not_own_work():
-    from rnncourse import rnn
+    from rnncourse.reference import rnn
 
     def rnn_forward(x, h0, Wx, Wh, b):
         return rnn.run_over_time(lambda xt, h, *w: (np.tanh(xt @ w[0] + h @ w[1] + w[2]), None), x, h0, Wx, Wh, b)

@@ -3,14 +3,15 @@
 import keras
 import pytest
 
-from rnncourse import rnn_types
+from failures import failure_message
+from rnncourse.models import rnn_types
 from rnncourse.checks import core
 from rnncourse.checks import rnn_types as check
 
 L = keras.layers
 
 
-failure = core.failure_message
+failure = failure_message
 
 
 # --- right answers, written as a learner would (a functional model, TimeDistributed) ------
@@ -62,7 +63,7 @@ def test_blank_and_reference_answers_score_nothing(exercise):
 
     namespace = {"rnn_types": rnn_types}
     exec(f"def wrapper(*args):\n    return rnn_types.{exercise}(*args)\n", namespace)
-    assert "rnncourse.rnn_types" in failure(shapes, namespace["wrapper"])
+    assert "rnncourse.models.rnn_types" in failure(shapes, namespace["wrapper"])
 
 
 # --- the named mistakes --------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnncourse import clipping
+from rnncourse.reference import clipping
 
 
 def three_four():
@@ -68,7 +68,7 @@ def test_global_norm_keeps_the_direction_and_value_clipping_does_not():
 
 @pytest.mark.parametrize("max_norm, scale", [(1.0, 5.0), (1.0, 0.01), (0.3, 1.0)])
 def test_equals_tensorflow(max_norm, scale):
-    from rnncourse.notebook import quiet_tensorflow
+    from rnncourse.course.setup import quiet_tensorflow
 
     tf, _ = quiet_tensorflow()
     rng = np.random.default_rng(1)
@@ -84,7 +84,7 @@ def test_equals_tensorflow(max_norm, scale):
 
 def test_equals_a_keras_optimizer_step_with_global_clipnorm():
     """SGD(global_clipnorm=c) takes the step -lr * clip_by_global_norm(grads, c)."""
-    from rnncourse.notebook import quiet_tensorflow
+    from rnncourse.course.setup import quiet_tensorflow
 
     tf, keras = quiet_tensorflow()
     rng = np.random.default_rng(2)

@@ -1,10 +1,11 @@
-"""rnncourse.convert: numpy weights into Keras and back, and numpy forward == Keras forward."""
+"""rnncourse.models.convert: numpy weights into Keras and back, and numpy forward == Keras forward."""
 
 import numpy as np
 import pytest
 
-from rnncourse import convert, rnn
-from rnncourse.notebook import quiet_tensorflow
+from rnncourse.models import convert
+from rnncourse.reference import rnn
+from rnncourse.course.setup import quiet_tensorflow
 
 _, keras = quiet_tensorflow()
 
@@ -137,7 +138,8 @@ def test_a_dense_layer_of_the_wrong_width_is_refused():
 
 # --- gated cells ----------------------------------------------------------------------------
 
-from rnncourse import gru, lstm  # noqa: E402
+from rnncourse.reference import gru
+from rnncourse.reference import lstm  # noqa: E402
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])

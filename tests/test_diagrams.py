@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rnncourse import diagrams
+from rnncourse.draw import diagrams
 
 
 def texts(ax, gid):

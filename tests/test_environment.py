@@ -3,7 +3,7 @@
 import re
 import tomllib
 
-from rnncourse import release
+from rnncourse.course import release
 
 ROOT = release.ROOT
 

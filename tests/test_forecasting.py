@@ -1,9 +1,10 @@
-"""rnncourse.forecasting: series, windows by hand, a split that never leaks, baselines, the model."""
+"""rnncourse.data.series: series, windows by hand, a split that never leaks, baselines, the model."""
 
 import numpy as np
 import pytest
 
-from rnncourse import forecasting as fc
+from rnncourse.data import series as fc
+from rnncourse.models import forecaster
 
 
 # --- series ------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def test_error_measures_by_hand():
 # --- the Keras forecaster ----------------------------------------------------------------
 
 def test_forecaster_layers_shapes_and_compilation():
-    model = fc.build_forecaster(24, 32)
+    model = forecaster.build_forecaster(24, 32)
     assert [type(layer).__name__ for layer in model.layers] == ["GRU", "Dense"]
     assert model.input_shape == (None, 24, 1) and model.output_shape == (None, 1)
     assert model.layers[0].return_sequences is False
@@ -210,7 +211,7 @@ def test_forecaster_layers_shapes_and_compilation():
 def test_forecaster_output_is_linear_in_the_last_state():
     """y_hat = h_T Wy + by, with h_T the GRU's output for the whole window."""
     import keras
-    model = fc.build_forecaster(6, 4, horizon=3)
+    model = forecaster.build_forecaster(6, 4, horizon=3)
     x = np.random.default_rng(0).normal(size=(5, 6, 1)).astype(np.float32)
     h_T = keras.ops.convert_to_numpy(model.layers[0](x))                  # (5, 4)
     Wy, by = model.layers[1].get_weights()
@@ -220,14 +221,14 @@ def test_forecaster_output_is_linear_in_the_last_state():
 
 @pytest.mark.parametrize("cell", ["SimpleRNN", "LSTM"])
 def test_forecaster_other_cells(cell):
-    assert type(fc.build_forecaster(5, 3, cell=cell).layers[0]).__name__ == cell
+    assert type(forecaster.build_forecaster(5, 3, cell=cell).layers[0]).__name__ == cell
 
 
 def test_forecaster_bad_arguments():
     with pytest.raises(ValueError, match="cell"):
-        fc.build_forecaster(5, 3, cell="RNN")
+        forecaster.build_forecaster(5, 3, cell="RNN")
     with pytest.raises(ValueError, match="units"):
-        fc.build_forecaster(5, 0)
+        forecaster.build_forecaster(5, 0)
 
 
 def test_the_notebook_forecaster_beats_both_baselines():
@@ -235,7 +236,7 @@ def test_the_notebook_forecaster_beats_both_baselines():
     import keras
     data = fc.prepare(fc.make_series(), window=24)
     keras.utils.set_random_seed(0)
-    model = fc.build_forecaster(24, 32)
+    model = forecaster.build_forecaster(24, 32)
     model.fit(data["X_train"], data["y_train"], epochs=40, batch_size=64, verbose=0)
     errors = {name: fc.mae(data["y_val"], y_hat) for name, y_hat in [
         ("last value", fc.naive_forecast(data["X_val"])),

@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from rnncourse import data, generation, keras_models
+from rnncourse import data
+from rnncourse.models import generation
+from rnncourse.models import char_model as keras_models
 
 
 def test_reweight_by_hand():

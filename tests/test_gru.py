@@ -1,10 +1,11 @@
-"""rnncourse.gru: a hand-computed step, Keras parity (reset_after=True), counts, exact Jacobians."""
+"""rnncourse.reference.gru: a hand-computed step, Keras parity (reset_after=True), counts, exact Jacobians."""
 
 import numpy as np
 import pytest
 
-from rnncourse import convert, gru
-from rnncourse.notebook import quiet_tensorflow
+from rnncourse.models import convert
+from rnncourse.reference import jacobians, gru
+from rnncourse.course.setup import quiet_tensorflow
 
 _, keras = quiet_tensorflow()
 
@@ -99,7 +100,7 @@ def test_jacobian_norms_equal_finite_differences():
             h, _ = gru.gru_step_forward(x[None, t], h, **p)
         return h[0]
 
-    norms = gru.gru_jacobian_norms(x, h0, **p)
+    norms = jacobians.gru_jacobian_norms(x, h0, **p)
     assert norms.shape == (T + 1,)
     for k in [0, 3, 6]:
         J = np.stack([(run(k, states[k] + d) - run(k, states[k] - d)) / (2 * eps) for d in eps * np.eye(H)], axis=1)
@@ -111,5 +112,5 @@ def test_jacobian_of_a_gru_without_recurrent_weights_is_the_product_of_update_ga
     b = np.zeros((2, 3 * H))
     b[0, :H] = b_z
     x = np.random.default_rng(0).standard_normal((T, D))
-    norms = gru.gru_jacobian_norms(x, np.zeros(H), np.zeros((D, 3 * H)), np.zeros((H, 3 * H)), b)
+    norms = jacobians.gru_jacobian_norms(x, np.zeros(H), np.zeros((D, 3 * H)), np.zeros((H, 3 * H)), b)
     np.testing.assert_allclose(norms, sig(b_z) ** np.arange(T, -1, -1))

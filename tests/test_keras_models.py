@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from rnncourse import data, keras_models
+from rnncourse import data
+from rnncourse.models import char_model as keras_models
 
 
 def test_seed_model_layers_and_parameters():

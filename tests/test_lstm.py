@@ -1,10 +1,11 @@
-"""rnncourse.lstm: hand-computed steps, Keras parity, parameter counts, and exact Jacobians."""
+"""rnncourse.reference.lstm: hand-computed steps, Keras parity, parameter counts, and exact Jacobians."""
 
 import numpy as np
 import pytest
 
-from rnncourse import convert, lstm
-from rnncourse.notebook import quiet_tensorflow
+from rnncourse.models import convert
+from rnncourse.reference import jacobians, lstm
+from rnncourse.course.setup import quiet_tensorflow
 
 _, keras = quiet_tensorflow()
 
@@ -119,7 +120,7 @@ def test_jacobian_norms_equal_finite_differences():
     for t in range(T):
         h, c, _ = lstm.lstm_step_forward(x[None, t], h, c, **p)
         states.append((h[0], c[0]))
-    norms = lstm.lstm_jacobian_norms(x, h0, **p, c0=c0)
+    norms = jacobians.lstm_jacobian_norms(x, h0, **p, c0=c0)
     assert {k: v.shape for k, v in norms.items()} == {b: (T + 1,) for b in ("hh", "hc", "ch", "cc")}
     for k in [0, 2, 5, 6]:
         J = _state_jacobian_by_finite_differences(x, states, k, p)
@@ -134,6 +135,6 @@ def test_jacobian_of_a_cell_without_recurrent_weights_is_the_product_of_forget_g
     b = np.zeros(4 * H)
     b[H:2 * H] = b_f
     x = np.random.default_rng(0).standard_normal((2, T, D))
-    norms = lstm.lstm_jacobian_norms(x, np.zeros((2, H)), np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), b)
+    norms = jacobians.lstm_jacobian_norms(x, np.zeros((2, H)), np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), b)
     np.testing.assert_allclose(norms["cc"], np.broadcast_to(sig(b_f) ** np.arange(T, -1, -1), (2, T + 1)))
     np.testing.assert_allclose(norms["ch"], 0.0, atol=1e-15)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rnncourse import release
+from rnncourse.course import release
 
 ROOT = release.ROOT
 UNITS = release.units()

@@ -4,7 +4,7 @@ import sys
 
 def test_setup_writes_nothing_to_stderr():
     """The first cell of every notebook: one line on stdout, nothing on stderr (COURSE.md section 5)."""
-    code = ("from rnncourse.notebook import setup_notebook\nsetup_notebook()\n"
+    code = ("from rnncourse.course.setup import setup_notebook\nsetup_notebook()\n"
             "import keras, numpy as np\n"
             "m = keras.Sequential([keras.Input((3, 4)), keras.layers.SimpleRNN(2), keras.layers.Dense(4)])\n"
             "m.compile('adam', 'mse'); m.fit(np.zeros((4, 3, 4)), np.zeros((4, 4)), verbose=0)\n")
@@ -16,8 +16,8 @@ def test_setup_writes_nothing_to_stderr():
 
 
 def test_seeding_makes_numpy_and_keras_repeatable():
-    from rnncourse.notebook import seed_everything
-    from rnncourse.keras_models import build_char_model
+    from rnncourse.course.setup import seed_everything
+    from rnncourse.models.char_model import build_char_model
     import numpy as np
 
     runs = []

@@ -17,7 +17,7 @@ import shutil
 import pytest
 from nbgrader.api import Gradebook
 
-from rnncourse import release
+from rnncourse.course import release
 
 ROOT = release.ROOT
 

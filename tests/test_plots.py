@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rnncourse import plots
+from rnncourse.draw import plots
 
 
 def test_char_label_makes_invisible_characters_visible():

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from rnncourse import rnn
-from rnncourse.notebook import quiet_tensorflow
+from rnncourse.reference import rnn
+from rnncourse.course.setup import quiet_tensorflow
 
 
 def test_step_by_hand():

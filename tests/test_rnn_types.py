@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from rnncourse import rnn, rnn_types
+from rnncourse.reference import rnn
+from rnncourse.models import rnn_types
 
 D, H, V, S = 3, 5, 2, 4
 

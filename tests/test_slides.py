@@ -1,6 +1,6 @@
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from rnncourse.slides import slide_type
+from rnncourse.course.slides import slide_type
 
 
 def test_headings_start_slides():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnncourse import tasks
+from rnncourse.data import tasks
 
 
 def test_sum_task():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from rnncourse import type_diagrams
-from rnncourse.diagrams import parts
+from rnncourse.draw import type_diagrams
+from rnncourse.draw.diagrams import parts
 
 
 def _count(ax, gid):

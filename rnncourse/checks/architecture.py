@@ -2,16 +2,16 @@
 
 import numpy as np
 
-from .. import rnn
+from ..reference import rnn
 from .core import (CheckFailure, loaded_names, assert_own_work, call, expect_close, expect_shape,
                    fail, reference, register)
 
 register({
-    "softmax": "rnncourse.rnn:softmax",
-    "rnn_output_forward": "rnncourse.rnn:rnn_output_forward",
+    "softmax": "rnncourse.reference.rnn:softmax",
+    "rnn_output_forward": "rnncourse.reference.rnn:rnn_output_forward",
     # the hidden half of the forward pass is part of the exercise, so these may not be called either
-    "rnn_step_forward": "rnncourse.rnn:rnn_step_forward",
-    "rnn_forward": "rnncourse.rnn:rnn_forward",
+    "rnn_step_forward": "rnncourse.reference.rnn:rnn_step_forward",
+    "rnn_forward": "rnncourse.reference.rnn:rnn_forward",
 })
 
 
@@ -238,7 +238,7 @@ def check_rnn_output_forward_basic(fn):
 def check_rnn_output_forward_keras(fn):
     """Visible: equals Keras SimpleRNN(return_sequences=True) + Dense(softmax) with the same weights."""
     assert_own_work(fn, "rnn_output_forward")
-    from ..convert import keras_simple_rnn
+    from ..models.convert import keras_simple_rnn
 
     x, h0, Wx, Wh, b, Wy, by = _case(1, N=3, T=5, D=2, H=4, V=3, zero_h0=True, dtype=np.float32)
     model = keras_simple_rnn(Wx, Wh, b, Wy, by)

@@ -10,10 +10,10 @@ import numpy as np
 from .core import CheckFailure, assert_own_work, call, expect_close, fail, reference, register
 
 register({
-    "birnn_forward": "rnncourse.bidirectional:birnn_forward",
+    "birnn_forward": "rnncourse.reference.bidirectional:birnn_forward",
     # the unit-01 RNN is a reference too: an answer that calls it is not the learner's own loop
-    "rnn_forward": "rnncourse.rnn:rnn_forward",
-    "rnn_step_forward": "rnncourse.rnn:rnn_step_forward",
+    "rnn_forward": "rnncourse.reference.rnn:rnn_forward",
+    "rnn_step_forward": "rnncourse.reference.rnn:rnn_step_forward",
 })
 
 EXERCISE = "birnn_forward"
@@ -229,7 +229,7 @@ def check_birnn_forward_keras(fn):
     """Visible: equals Keras Bidirectional(SimpleRNN(H, return_sequences=True)) with the same weights,
     from zero initial states and from given ones (float32)."""
     assert_own_work(fn, EXERCISE)
-    from ..bidirectional import keras_bidirectional_rnn
+    from ..models.convert import keras_bidirectional_rnn
 
     x, h0_fwd, h0_bwd, params_fwd, params_bwd = _case(2, N=3, T=6, D=4, H=3, dtype=np.float32)
     layer = keras_bidirectional_rnn(params_fwd, params_bwd).get_layer("bidirectional")

@@ -2,28 +2,29 @@
 
 Shapes as everywhere in the course: ``x (N, D)`` or ``(N, T, D)``, ``h (N, H)``, ``Wx (D, H)``,
 ``Wh (H, H)``, ``b (H,)``; a gradient ``dv`` has the shape of ``v``. The caches are built with
-the reference forward pass, :mod:`rnncourse.rnn`: a step cache is ``(x, prev_h, Wx, Wh, next_h)``
+the reference forward pass, :mod:`rnncourse.reference.rnn`: a step cache is ``(x, prev_h, Wx, Wh, next_h)``
 and a sequence cache the list of the T step caches.
 
 Besides comparing with the reference, the checks of the backward passes compare with
 centred-difference gradients in float64 and assert the relative error
-(:func:`rnncourse.bptt.rel_error`): below 1e-7 for one step, below 1e-6 for a sequence.
+(:func:`rnncourse.reference.bptt.rel_error`): below 1e-7 for one step, below 1e-6 for a sequence.
 """
 
 import copy
 
 import numpy as np
 
-from .. import bptt, rnn
+from ..reference import bptt
+from ..reference import rnn
 from .core import CheckFailure, assert_own_work, call, expect_close, fail, reference, register
 
 register({
-    "rnn_step_backward": "rnncourse.bptt:rnn_step_backward",
-    "rnn_backward": "rnncourse.bptt:rnn_backward",
-    "numerical_gradient": "rnncourse.bptt:numerical_gradient",
+    "rnn_step_backward": "rnncourse.reference.bptt:rnn_step_backward",
+    "rnn_backward": "rnncourse.reference.bptt:rnn_backward",
+    "numerical_gradient": "rnncourse.reference.bptt:numerical_gradient",
     # not exercises, but an answer that calls them is not the learner's own work either
-    "rnn_backward_truncated": "rnncourse.bptt:rnn_backward_truncated",
-    "rnn_backward_chunked": "rnncourse.bptt:rnn_backward_chunked",
+    "rnn_backward_truncated": "rnncourse.reference.bptt:rnn_backward_truncated",
+    "rnn_backward_chunked": "rnncourse.reference.bptt:rnn_backward_chunked",
 })
 
 STEP_TOLERANCE = 1e-7       # largest relative error against numerical gradients, one step

@@ -3,8 +3,8 @@
 import numpy as np
 
 from ..data import SEED_TEXT
-from ..generation import reweight
-from ..notebook import quiet_tensorflow
+from ..models.generation import reweight
+from ..course.setup import quiet_tensorflow
 from .core import (assert_own_work, call, expect_close, expect_equal, expect_shape,
                    expect_value_error, fail, reference, register)
 
@@ -12,9 +12,9 @@ register({
     "build_vocab": "rnncourse.data:build_vocab",
     "make_sequences": "rnncourse.data:make_sequences",
     "max_achievable_accuracy": "rnncourse.data:max_achievable_accuracy",
-    "build_char_model": "rnncourse.keras_models:build_char_model",
-    "sample_next_char": "rnncourse.generation:sample_next_char",
-    "generate_text": "rnncourse.generation:generate_text",
+    "build_char_model": "rnncourse.models.char_model:build_char_model",
+    "sample_next_char": "rnncourse.models.generation:sample_next_char",
+    "generate_text": "rnncourse.models.generation:generate_text",
 })
 
 _ALPHABET = np.array(list("abcdefgh ,.XYZ\u00e9\u00df"))

@@ -8,13 +8,13 @@ with a regression loss. Each check names the common mistakes by what they produc
 
 import numpy as np
 
-from ..notebook import quiet_tensorflow
+from ..course.setup import quiet_tensorflow
 from .core import (CheckFailure, assert_own_work, call, expect_close, expect_equal, expect_shape,
                    expect_value_error, fail, reference, register)
 
 register({
-    "make_windows": "rnncourse.forecasting:make_windows",
-    "build_forecaster": "rnncourse.forecasting:build_forecaster",
+    "make_windows": "rnncourse.data.series:make_windows",
+    "build_forecaster": "rnncourse.models.forecaster:build_forecaster",
 })
 
 _RECIPE = "keras.Input((window, 1)) -> keras.layers.GRU(units) -> keras.layers.Dense(1)"

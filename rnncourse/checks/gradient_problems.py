@@ -11,8 +11,8 @@ import numpy as np
 from .core import CheckFailure, assert_own_work, call, expect_close, fail, loaded_names, reference, register
 
 register({
-    "clip_by_value": "rnncourse.clipping:clip_by_value",
-    "clip_by_global_norm": "rnncourse.clipping:clip_by_global_norm",
+    "clip_by_value": "rnncourse.reference.clipping:clip_by_value",
+    "clip_by_global_norm": "rnncourse.reference.clipping:clip_by_global_norm",
 })
 
 ATOL, RTOL = 1e-6, 1e-5
@@ -278,7 +278,7 @@ def check_clip_by_global_norm_hidden(fn):
 
 def _against_tensorflow(fn, grads, max_norm):
     """The learner's answer equals ``tf.clip_by_global_norm`` on the same float32 gradient."""
-    from ..notebook import quiet_tensorflow
+    from ..course.setup import quiet_tensorflow
 
     tf, _ = quiet_tensorflow()
     tf_clipped, tf_norm = tf.clip_by_global_norm([tf.constant(g) for g in grads], max_norm)

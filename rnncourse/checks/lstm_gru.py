@@ -13,9 +13,9 @@ import numpy as np
 from .core import assert_own_work, call, expect_close, fail, reference, register
 
 register({
-    "lstm_step_forward": "rnncourse.lstm:lstm_step_forward",
-    "lstm_forward": "rnncourse.lstm:lstm_forward",
-    "gru_step_forward": "rnncourse.gru:gru_step_forward",
+    "lstm_step_forward": "rnncourse.reference.lstm:lstm_step_forward",
+    "lstm_forward": "rnncourse.reference.lstm:lstm_forward",
+    "gru_step_forward": "rnncourse.reference.gru:gru_step_forward",
 })
 
 LSTM_ORDER = "ifco"
@@ -224,7 +224,7 @@ def check_lstm_step_forward_random(fn):
 # --- lstm_forward --------------------------------------------------------------------------
 
 def _keras_lstm_states(x, Wx, Wh, b):
-    from ..convert import keras_lstm
+    from ..models.convert import keras_lstm
     return np.asarray(keras_lstm(Wx, Wh, b)(x.astype(np.float32)))
 
 
@@ -432,7 +432,7 @@ def _check_gru_step(fn, args, atol=1e-6, rtol=1e-5):
 
 
 def _keras_gru_states(x, h0, Wx, Wh, b):
-    from ..convert import keras_gru
+    from ..models.convert import keras_gru
     layer = keras_gru(Wx, Wh, b).get_layer("gru")
     return np.asarray(layer(x.astype(np.float32), initial_state=h0.astype(np.float32)))
 

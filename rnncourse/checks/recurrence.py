@@ -6,14 +6,14 @@ Shapes as everywhere in the course: ``x (N, D)`` or ``(N, T, D)``, ``h (N, H)``,
 
 import numpy as np
 
-from ..notebook import quiet_tensorflow
+from ..course.setup import quiet_tensorflow
 from .core import assert_own_work, call, expect_close, fail, reference, register
 
 register({
-    "rnn_step_forward": "rnncourse.rnn:rnn_step_forward",
-    "rnn_forward": "rnncourse.rnn:rnn_forward",
-    "count_rnn_parameters": "rnncourse.rnn:count_rnn_parameters",
-    "run_over_time": "rnncourse.rnn:run_over_time",  # rnn_forward's loop: not an answer either
+    "rnn_step_forward": "rnncourse.reference.rnn:rnn_step_forward",
+    "rnn_forward": "rnncourse.reference.rnn:rnn_forward",
+    "count_rnn_parameters": "rnncourse.reference.rnn:count_rnn_parameters",
+    "run_over_time": "rnncourse.reference.rnn:run_over_time",  # rnn_forward's loop: not an answer either
 })
 
 STEP_SHAPES = ("x (N, D) @ Wx (D, H) is (N, H); prev_h (N, H) @ Wh (H, H) is (N, H); b (H,) is added to "

@@ -3,13 +3,13 @@
 Every builder is called as ``fn(input_dim, units, output_dim)``, plus ``output_steps`` for
 one-to-many and encoder-decoder, and must return an UNCOMPILED ``keras.Model``. The checks
 run it on random batches of several lengths, compare its layers and parameter count with the
-reference in :mod:`rnncourse.rnn_types`, and finally copy the reference's weights into it and
+reference in :mod:`rnncourse.models.rnn_types`, and finally copy the reference's weights into it and
 compare outputs.
 """
 
 import numpy as np
 
-from ..notebook import quiet_tensorflow
+from ..course.setup import quiet_tensorflow
 from .core import assert_own_work, call, expect_close, expect_equal, fail, reference, register
 
 # exercise: (type name, reads a sequence?, takes output_steps?, the recipe in words)
@@ -27,7 +27,7 @@ TYPES = {
                               "Input (None, D) -> SimpleRNN(units) -> RepeatVector(output_steps) -> "
                               "SimpleRNN(units, return_sequences=True) -> Dense(output_dim)"),
 }
-register({name: f"rnncourse.rnn_types:{name}" for name in TYPES})
+register({name: f"rnncourse.models.rnn_types:{name}" for name in TYPES})
 
 LENGTHS = (1, 3, 7)  # input lengths T tried wherever T is free
 _CELLS = ("SimpleRNN", "LSTM", "GRU")

@@ -2,17 +2,15 @@
 
 import numpy as np
 
-from .core import assert_own_work, call, expect_close, expect_shape, fail, reference, register
+from ..data.text import one_hot
+from .harness import Exercise, expect_close, expect_shape, fail
 
-NAME = "one_hot_encode"
-register({NAME: "rnncourse.data:one_hot"})
+ONE_HOT_ENCODE = Exercise("one_hot_encode", forbids=(one_hot,))
 
 
 def _check_case(fn, indices, depth):
-    expected = reference(NAME)(indices, depth)
-    result = call(fn, NAME, indices, depth)
-    if not isinstance(result, np.ndarray):
-        fail(f"one_hot_encode should return a numpy array; it returned a {type(result).__name__}.")
+    expected = one_hot(indices, depth)
+    result = ONE_HOT_ENCODE.returns(ONE_HOT_ENCODE.call(fn, indices=indices, depth=depth), "the result")
     expect_shape("the result", result, expected.shape,
                  hint=f"For indices of shape {indices.shape} and depth {depth} the result has one "
                       f"extra axis of length depth, at the end.")
@@ -20,20 +18,20 @@ def _check_case(fn, indices, depth):
         fail(f"the result has dtype {result.dtype}; networks take float inputs, so return floats "
              f"(e.g. `np.zeros(..., dtype=np.float32)`).")
     expect_close("the result", result, expected, mistakes=[
-        (reference(NAME)(np.clip(indices - 1, 0, depth - 1), depth) * (indices > 0)[..., None],
-         "it looks as if you counted indices from 1. Index 0 is the first position."),
+        ("it looks as if you counted indices from 1. Index 0 is the first position.",
+         lambda: one_hot(np.clip(indices - 1, 0, depth - 1), depth) * (indices > 0)[..., None]),
     ])
 
 
 def check_one_hot_encode_basic(fn):
     """Visible: three indices, depth 4."""
-    assert_own_work(fn, NAME)
+    ONE_HOT_ENCODE.own_work(fn)
     _check_case(fn, np.array([0, 2, 1]), 4)
 
 
 def check_one_hot_encode_shapes(fn):
     """Hidden: indices of 0 to 3 dimensions, depth 1, an empty batch."""
-    assert_own_work(fn, NAME)
+    ONE_HOT_ENCODE.own_work(fn)
     rng = np.random.default_rng(7)
     for shape, depth in [((), 5), ((6,), 1), ((4, 7), 9), ((2, 3, 5), 11), ((0,), 3)]:
         _check_case(fn, rng.integers(0, depth, size=shape), depth)
@@ -41,7 +39,7 @@ def check_one_hot_encode_shapes(fn):
 
 def check_one_hot_encode_values(fn):
     """Hidden: random batches (every call also checks the input is left unchanged)."""
-    assert_own_work(fn, NAME)
+    ONE_HOT_ENCODE.own_work(fn)
     rng = np.random.default_rng(11)
     for _ in range(5):
         depth = int(rng.integers(2, 30))

@@ -1,12 +1,12 @@
 """Drawings of the five input/output types of a recurrent network, unrolled in time.
 
-Built from the primitives of :mod:`rnncourse.diagrams` (same boxes, arrows and colours as unit
+Built from the primitives of :mod:`rnncourse.draw.diagrams` (same boxes, arrows and colours as unit
 01's unrolled graph): inputs ``x`` at the bottom, hidden states ``h`` in the middle, outputs
 ``y`` at the top, time running left to right from the initial state ``h_0``. Arrows of one
 colour multiply by one weight matrix. The encoder-decoder's decoder is a second RNN with its
 own weights, so its states are called ``s_t`` and its arrows have colours of their own.
 
-``repeat=True`` draws the Keras models of :mod:`rnncourse.rnn_types` exactly: ``RepeatVector``
+``repeat=True`` draws the Keras models of :mod:`rnncourse.models.rnn_types` exactly: ``RepeatVector``
 feeds the one input ``x`` (one-to-many) or the context ``c`` (encoder-decoder) at every
 step; the copies are dashed boxes.
 """
@@ -14,7 +14,8 @@ step; the copies are dashed boxes.
 import matplotlib.pyplot as plt
 
 from .diagrams import LEVEL, STEP, WEIGHT_COLORS, arrow, canvas, first_use_labeller, node
-from .rnn_types import KINDS
+from ..models.rnn_types import KINDS
+from ..validate import positive_int
 
 # kind: (name, shapes in -> out, an application)
 TYPES = {
@@ -33,9 +34,8 @@ DECODER_COLORS = {"Wx": "#16a085", "Wh": "#8e44ad", "Wy": "#2e7d32", "context": 
 def _check(kind, T, S):
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
-    for name, value in (("T", T), ("S", S)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    positive_int("T", T)
+    positive_int("S", S)
 
 
 def columns(kind, T=3, S=3, repeat=False):
@@ -54,7 +54,7 @@ def _repeated(box):
 def draw_type(kind, T=3, S=3, ax=None, repeat=False, labels=False, title=True, fontsize=11):
     """Draw one input/output type, unrolled; return the Axes.
 
-    ``kind``: one of :data:`rnncourse.rnn_types.KINDS`. ``T``: input steps drawn (sequence
+    ``kind``: one of :data:`rnncourse.models.rnn_types.KINDS`. ``T``: input steps drawn (sequence
     inputs). ``S``: output steps drawn (one-to-many, encoder-decoder). ``repeat``: draw the
     ``RepeatVector`` copies of the Keras models (see the module docstring). ``labels``: write
     ``W_x``, ``W_h``, ``W_y`` beside the first arrow of each. ``title``: the type's name and

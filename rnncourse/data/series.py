@@ -9,15 +9,9 @@ follow each window. Nothing is downloaded: every series is generated from a seed
 
 import numpy as np
 
-from .notebook import quiet_tensorflow
+from ..validate import positive_int
 
 PERIOD = 24          # steps per season of the default series (think: hourly readings, daily cycle)
-CELLS = ("GRU", "SimpleRNN", "LSTM")
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
 
 
 # --- series ----------------------------------------------------------------------------
@@ -32,8 +26,8 @@ def make_series(n_steps=1200, period=PERIOD, slope=0.001, amplitude=1.0, noise=0
     return ``{"trend", "seasonality", "noise"}``, three ``(n_steps,)`` arrays that add up
     to the series.
     """
-    _positive_int("n_steps", n_steps)
-    _positive_int("period", period)
+    positive_int("n_steps", n_steps)
+    positive_int("period", period)
     if noise < 0:
         raise ValueError(f"noise is a standard deviation and must be >= 0; got {noise}")
     rng = np.random.default_rng(seed)
@@ -53,7 +47,7 @@ def random_walk(n_steps=1200, step_std=1.0, start=100.0, seed=0):
     Each step is independent of the past, so the best forecast of ``x_{t+1}`` from
     ``x_0 .. x_t`` is ``x_t`` itself: no model can beat the last value on average.
     """
-    _positive_int("n_steps", n_steps)
+    positive_int("n_steps", n_steps)
     if step_std <= 0:
         raise ValueError(f"step_std must be > 0; got {step_std}")
     rng = np.random.default_rng(seed)
@@ -72,8 +66,8 @@ def make_windows(series, window, horizon=1):
     Raises ``ValueError`` when ``window`` or ``horizon`` is below 1 or the series has fewer
     than ``window + horizon`` values (not one complete sample).
     """
-    _positive_int("window", window)
-    _positive_int("horizon", horizon)
+    positive_int("window", window)
+    positive_int("horizon", horizon)
     series = np.asarray(series, dtype=np.float32)
     if series.ndim != 1:
         raise ValueError(f"series must be 1-D, one value per time step; got shape {series.shape}")
@@ -160,7 +154,7 @@ def naive_forecast(X, horizon=1):
     ``X``: ``(n, window, 1)`` or ``(n, window)``. For a random walk this is the best
     possible forecast; for anything else it is the first baseline to beat.
     """
-    _positive_int("horizon", horizon)
+    positive_int("horizon", horizon)
     X = _values(X)
     return np.repeat(X[:, -1:], horizon, axis=1)
 
@@ -172,39 +166,14 @@ def seasonal_naive_forecast(X, period=PERIOD, horizon=1):
     value ``period`` steps earlier, which is ``X[:, window + k - period]`` (whole seasons
     further back when ``k >= period``). Needs ``window >= period``.
     """
-    _positive_int("period", period)
-    _positive_int("horizon", horizon)
+    positive_int("period", period)
+    positive_int("horizon", horizon)
     X = _values(X)
     window = X.shape[1]
     if window < period:
         raise ValueError(f"the seasonal baseline needs a window of at least one period ({period} steps); "
                          f"got window={window}")
     return X[:, window - period + np.arange(horizon) % period]
-
-
-# --- the Keras forecaster ----------------------------------------------------------------
-
-def build_forecaster(window, units, horizon=1, cell="GRU", learning_rate=0.003):
-    """A many-to-one forecaster, compiled: ``(N, window, 1) -> (N, horizon)``.
-
-    ``keras.Input((window, 1))``, one recurrent layer of ``units`` returning only its last
-    state ``h_T`` (a ``GRU`` by default; ``cell`` may be ``"SimpleRNN"`` or ``"LSTM"``), and a
-    linear ``Dense(horizon)``: ``y_hat = h_T Wy + by``. Adam with ``learning_rate``, mean
-    squared error, and the mean absolute error as a metric.
-    """
-    _positive_int("window", window)
-    _positive_int("units", units)
-    _positive_int("horizon", horizon)
-    if cell not in CELLS:
-        raise ValueError(f"cell must be one of {CELLS}; got {cell!r}")
-    _, keras = quiet_tensorflow()
-    model = keras.Sequential([
-        keras.Input(shape=(window, 1)),                 # T = window steps, D = 1 value each
-        getattr(keras.layers, cell)(units),             # (N, units): h_T only
-        keras.layers.Dense(horizon),                    # (N, horizon), linear: any real number
-    ], name=f"forecaster_{cell.lower()}")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse", metrics=["mae"])
-    return model
 
 
 # --- error measures ----------------------------------------------------------------------

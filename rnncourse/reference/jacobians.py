@@ -1,6 +1,6 @@
 """How a gradient travels back through a plain RNN: the norm of dh_T/dh_k against k.
 
-Row-vector convention, as in :mod:`rnncourse.rnn`: ``a_t = x_t Wx + h_{t-1} Wh + b`` and
+Row-vector convention, as in :mod:`rnncourse.reference.rnn`: ``a_t = x_t Wx + h_{t-1} Wh + b`` and
 ``h_t = f(a_t)`` with ``x_t (D,)``, ``h_t (H,)``, ``Wx (D, H)``, ``Wh (H, H)``, ``b (H,)``.
 
 One step's Jacobian, written in the usual column (numerator) layout where row ``j`` is
@@ -20,6 +20,9 @@ float64, instead of asserting the rate; unit 06 draws the same curve for an LSTM
 """
 
 import numpy as np
+
+from .gru import gru_forward
+from .lstm import lstm_forward
 
 _ACTIVATIONS = {
     # name: (f, f' computed from the pre-activation a)
@@ -74,11 +77,12 @@ def as_batch(x, h0, Wh, *weights):
     return x, h0, single, weights
 
 
-def rnn_jacobian_norms(Wh, Wx, b, x, h0=None, activation="tanh", ord=2):
+def rnn_jacobian_norms(x, h0, Wx, Wh, b, activation="tanh", ord=2):
     """The norms ``||dh_T / dh_k||`` for ``k = 0, 1, ..., T`` of a plain RNN on one sequence.
 
-    ``Wh (H, H)``, ``Wx (D, H)``, ``b (H,)``, ``x (T, D)`` (one sequence) or ``(N, T, D)``
-    (a batch), ``h0 (H,)`` or ``(N, H)``, default zeros. ``activation``: ``"tanh"``,
+    ``x (T, D)`` (one sequence) or ``(N, T, D)`` (a batch), ``h0 (H,)``, ``(N, H)`` or None
+    (zeros), ``Wx (D, H)``, ``Wh (H, H)``, ``b (H,)``: the arguments of the course's
+    ``rnn_forward``, in its order. ``activation``: ``"tanh"``,
     ``"relu"`` or ``"linear"``. ``ord``: the matrix norm passed to ``numpy.linalg.norm``;
     the default 2 is the spectral norm (the largest factor by which the Jacobian can stretch
     a gradient).
@@ -120,44 +124,81 @@ def jacobian_norms_for_radius(radius, activation="tanh", H=32, T=50, D=4, seed=0
     rng = np.random.default_rng([seed, 1])
     Wx = input_scale * rng.standard_normal((D, H)) / np.sqrt(D)
     x = rng.standard_normal((T, D))
-    return rnn_jacobian_norms(Wh, Wx, np.zeros(H), x, activation=activation, ord=ord)
+    return rnn_jacobian_norms(x, None, Wx, Wh, np.zeros(H), activation=activation, ord=ord)
 
 
-def plot_jacobian_norms(curves, against="k", ax=None, title=None, styles=None):
-    """Draw several ``||dh_T/dh_k||`` curves on a log scale.
+def lstm_jacobian_norms(x, h0, Wx, Wh, b, c0=None, ord=2):
+    """How much the final state depends on each earlier one: norms of d(h_T, c_T) / d(h_k, c_k).
 
-    ``curves``: ``{label: norms (T + 1,)}``, entry ``k`` for ``dh_T/dh_k`` (what
-    :func:`rnn_jacobian_norms` returns). ``against``: ``"k"`` puts ``k = 0 .. T`` on the x axis
-    (the gradient travels right to left, from ``k = T``); ``"distance"`` puts ``T - k``, the
-    number of steps back, so curves of different lengths start together at 0. ``styles``:
-    optional ``{label: dict of plot keyword arguments}``. Norms of exactly 0 (e.g. relu units
-    that all went silent) cannot be drawn on a log axis and are left out. Returns the Axes.
+    The LSTM's state is the pair (h_t, c_t), so one step's Jacobian with respect to
+    (prev_h, prev_c) has four (H, H) blocks, and the Jacobian of the last state with respect
+    to state k is the product of the step Jacobians k+1 .. T (chain rule). Every path counts:
+    dc_T/dc_k includes the paths that leave the cell through h and come back through the
+    gates. Jacobians are in the column layout, ``J[i, j] = d out[i] / d in[j]``, as in
+    :func:`rnn_jacobian_norms`, and the products are exact, in float64.
+
+    Args:
+        x: (T, D) one sequence, or (N, T, D) a batch.
+        h0: (H,) or (N, H) initial state; c0 likewise, zeros when not given.
+        Wx, Wh, b: (D, 4H), (H, 4H), (4H,), gate order i, f, c, o.
+        ord: the matrix norm given to ``numpy.linalg.norm`` (2: the spectral norm).
+
+    Returns:
+        A dict of float64 norms, ``(T + 1,)`` for one sequence or ``(N, T + 1)``, entry k for
+        step k (k = T is the identity, or zero for the cross blocks): ``"cc"`` = dc_T/dc_k,
+        ``"hh"`` = dh_T/dh_k, ``"ch"`` = dc_T/dh_k, ``"hc"`` = dh_T/dc_k.
     """
-    import matplotlib.pyplot as plt
+    x, h0, single, (Wh, Wx, b) = as_batch(x, h0, Wh, Wx, b)
+    N, T, _ = x.shape
+    H = Wh.shape[0]
+    c0 = np.zeros((N, H)) if c0 is None else np.broadcast_to(np.asarray(c0, dtype=np.float64), (N, H))
+    _, caches = lstm_forward(x, h0, Wx, Wh, b, c0)
+    Wi, Wf, Wg, Wo = (Wh[:, k * H:(k + 1) * H].T for k in range(4))  # (H, H): d a_gate / d prev_h
+    blocks = {"hh": (slice(None, H), slice(None, H)), "hc": (slice(None, H), slice(H, None)),
+              "ch": (slice(H, None), slice(None, H)), "cc": (slice(H, None), slice(H, None))}
+    norms = {name: np.empty((N, T + 1)) for name in blocks}
+    M = np.broadcast_to(np.eye(2 * H), (N, 2 * H, 2 * H)).copy()  # d(h_T, c_T)/d(h_t, c_t), rows and columns (h, c)
+    for t in range(T, -1, -1):
+        for name, (rows, cols) in blocks.items():
+            norms[name][:, t] = np.linalg.norm(M[:, rows, cols], ord=ord, axis=(1, 2))
+        if t == 0:
+            break
+        _, _, prev_c, _, _, i, f, g, o, next_c = caches[t - 1]  # the step from state t-1 to state t
+        tc = np.tanh(next_c)
+        # d next_c / d prev_h: each gate's slope times its block of Wh; d next_c / d prev_c = diag(f)
+        dc_dh = ((prev_c * f * (1 - f))[:, :, None] * Wf + (g * i * (1 - i))[:, :, None] * Wi
+                 + (i * (1 - g ** 2))[:, :, None] * Wg)                     # (N, H, H)
+        dc_dc = f[:, :, None] * np.eye(H)                                  # (N, H, H), diagonal
+        through_c = (o * (1 - tc ** 2))[:, :, None]                        # d next_h / d next_c
+        dh_dh = (tc * o * (1 - o))[:, :, None] * Wo + through_c * dc_dh
+        dh_dc = through_c * dc_dc
+        M = M @ np.block([[dh_dh, dh_dc], [dc_dh, dc_dc]])
+    return {name: value[0] if single else value for name, value in norms.items()}
 
-    if against not in ("k", "distance"):
-        raise ValueError(f"against must be 'k' or 'distance'; got {against!r}")
-    if ax is None:
-        _, ax = plt.subplots()
-    styles = styles or {}
-    T_max = 0
-    for label, norms in curves.items():
-        norms = np.asarray(norms, dtype=float)
-        T = len(norms) - 1
-        T_max = max(T_max, T)
-        k = np.arange(T + 1)
-        xs = k if against == "k" else T - k
-        shown = np.where(norms > 0, norms, np.nan)
-        ax.plot(xs, shown, label=label, **styles.get(label, {}))
-    ax.set_yscale("log")
-    ax.axhline(1.0, color="grey", linewidth=1, linestyle=":")
-    if against == "k":
-        ax.set_xlabel(f"k (T = {T_max})" if len({len(v) for v in curves.values()}) == 1 else "k")
-        ax.set_ylabel(r"$\|\partial h_T / \partial h_k\|$")
-    else:
-        ax.set_xlabel("steps back, T - k")
-        ax.set_ylabel(r"$\|\partial h_T / \partial h_k\|$")
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    return ax
+
+def gru_jacobian_norms(x, h0, Wx, Wh, b, ord=2):
+    """The norms ``||dh_T / dh_k||`` for ``k = 0 .. T`` of a GRU, exact products in float64.
+
+    One step's Jacobian (column layout, ``J[i, j] = d next_h[i] / d prev_h[j]``) is
+    ``diag(z)`` (the kept part of the old state) plus the paths through z, r and h_tilde.
+    Arguments and result as :func:`rnn_jacobian_norms`: x (T, D) or
+    (N, T, D), h0 (H,) or (N, H); returns (T + 1,) or (N, T + 1), the last entry for k = T.
+    """
+    x, h0, single, (Wh, Wx, b) = as_batch(x, h0, Wh, Wx, b)
+    N, T, _ = x.shape
+    H = Wh.shape[0]
+    _, caches = gru_forward(x, h0, Wx, Wh, b)
+    Wz, Wr, Wn = (Wh[:, k * H:(k + 1) * H].T for k in range(3))       # (H, H): d a_gate / d prev_h
+    norms = np.empty((N, T + 1))
+    M = np.broadcast_to(np.eye(H), (N, H, H)).copy()                   # dh_T/dh_t
+    for t in range(T, -1, -1):
+        norms[:, t] = np.linalg.norm(M, ord=ord, axis=(1, 2))
+        if t == 0:
+            break
+        _, prev_h, _, _, z, r, h_tilde, recurrent_h = caches[t - 1]
+        slope = (1 - z) * (1 - h_tilde ** 2)                           # d next_h / d (pre-activation of h_tilde)
+        d_tilde = ((recurrent_h * r * (1 - r))[:, :, None] * Wr + r[:, :, None] * Wn)
+        J = (z[:, :, None] * np.eye(H) + ((prev_h - h_tilde) * z * (1 - z))[:, :, None] * Wz
+             + slope[:, :, None] * d_tilde)
+        M = M @ J
+    return norms[0] if single else norms

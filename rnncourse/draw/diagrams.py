@@ -22,6 +22,8 @@ network unrolled over T steps.
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
+from ..validate import positive_int
+
 STEP = 1.6           # horizontal distance between neighbouring time steps
 LEVEL = 1.35         # vertical distance between inputs, hidden states and outputs
 NODE_SIZE = (0.9, 0.6)
@@ -186,9 +188,7 @@ def draw_unrolled(T=4, ax=None, outputs=True, folded=True, title=None):
     Arrows: 3 per step, plus 3 folded (2 per step and 2 folded without outputs).
     Returns the Axes (its figure is ``ax.figure``).
     """
-    if int(T) != T or T < 1:
-        raise ValueError(f"T must be a positive integer; got {T!r}")
-    T = int(T)
+    T = positive_int("T", T)
     levels = 3 if outputs else 2
     x_first = 2 * STEP + 0.8 if folded else 0.0            # where h_0 goes
     x_last = x_first + T * STEP

@@ -15,7 +15,6 @@ Keras's layout and gate order. The four blocks of ``4H`` columns are, in this or
 
 import numpy as np
 
-from .gradient_flow import as_batch
 
 GATES = ("i", "f", "c", "o")  # Keras's order of the four column blocks
 
@@ -88,52 +87,3 @@ def random_lstm_params(D, H, seed=0, scale=0.5, forget_bias=0.0, dtype=np.float6
     b = scale * rng.standard_normal(4 * H)
     b[H:2 * H] += forget_bias
     return {"Wx": Wx.astype(dtype), "Wh": Wh.astype(dtype), "b": b.astype(dtype)}
-
-
-def lstm_jacobian_norms(x, h0, Wx, Wh, b, c0=None, ord=2):
-    """How much the final state depends on each earlier one: norms of d(h_T, c_T) / d(h_k, c_k).
-
-    The LSTM's state is the pair (h_t, c_t), so one step's Jacobian with respect to
-    (prev_h, prev_c) has four (H, H) blocks, and the Jacobian of the last state with respect
-    to state k is the product of the step Jacobians k+1 .. T (chain rule). Every path counts:
-    dc_T/dc_k includes the paths that leave the cell through h and come back through the
-    gates. Jacobians are in the column layout, ``J[i, j] = d out[i] / d in[j]``, as in
-    :mod:`rnncourse.gradient_flow`, and the products are exact, in float64.
-
-    Args:
-        x: (T, D) one sequence, or (N, T, D) a batch.
-        h0: (H,) or (N, H) initial state; c0 likewise, zeros when not given.
-        Wx, Wh, b: (D, 4H), (H, 4H), (4H,), gate order i, f, c, o.
-        ord: the matrix norm given to ``numpy.linalg.norm`` (2: the spectral norm).
-
-    Returns:
-        A dict of float64 norms, ``(T + 1,)`` for one sequence or ``(N, T + 1)``, entry k for
-        step k (k = T is the identity, or zero for the cross blocks): ``"cc"`` = dc_T/dc_k,
-        ``"hh"`` = dh_T/dh_k, ``"ch"`` = dc_T/dh_k, ``"hc"`` = dh_T/dc_k.
-    """
-    x, h0, single, (Wh, Wx, b) = as_batch(x, h0, Wh, Wx, b)
-    N, T, _ = x.shape
-    H = Wh.shape[0]
-    c0 = np.zeros((N, H)) if c0 is None else np.broadcast_to(np.asarray(c0, dtype=np.float64), (N, H))
-    _, caches = lstm_forward(x, h0, Wx, Wh, b, c0)
-    Wi, Wf, Wg, Wo = (Wh[:, k * H:(k + 1) * H].T for k in range(4))  # (H, H): d a_gate / d prev_h
-    blocks = {"hh": (slice(None, H), slice(None, H)), "hc": (slice(None, H), slice(H, None)),
-              "ch": (slice(H, None), slice(None, H)), "cc": (slice(H, None), slice(H, None))}
-    norms = {name: np.empty((N, T + 1)) for name in blocks}
-    M = np.broadcast_to(np.eye(2 * H), (N, 2 * H, 2 * H)).copy()  # d(h_T, c_T)/d(h_t, c_t), rows and columns (h, c)
-    for t in range(T, -1, -1):
-        for name, (rows, cols) in blocks.items():
-            norms[name][:, t] = np.linalg.norm(M[:, rows, cols], ord=ord, axis=(1, 2))
-        if t == 0:
-            break
-        _, _, prev_c, _, _, i, f, g, o, next_c = caches[t - 1]  # the step from state t-1 to state t
-        tc = np.tanh(next_c)
-        # d next_c / d prev_h: each gate's slope times its block of Wh; d next_c / d prev_c = diag(f)
-        dc_dh = ((prev_c * f * (1 - f))[:, :, None] * Wf + (g * i * (1 - i))[:, :, None] * Wi
-                 + (i * (1 - g ** 2))[:, :, None] * Wg)                     # (N, H, H)
-        dc_dc = f[:, :, None] * np.eye(H)                                  # (N, H, H), diagonal
-        through_c = (o * (1 - tc ** 2))[:, :, None]                        # d next_h / d next_c
-        dh_dh = (tc * o * (1 - o))[:, :, None] * Wo + through_c * dc_dh
-        dh_dc = through_c * dc_dc
-        M = M @ np.block([[dh_dh, dh_dc], [dc_dh, dc_dc]])
-    return {name: value[0] if single else value for name, value in norms.items()}

@@ -1,8 +1,8 @@
-"""Backpropagation through time for the vanilla RNN of :mod:`rnncourse.rnn`: the reference of unit 04.
+"""Backpropagation through time for the vanilla RNN of :mod:`rnncourse.reference.rnn`: the reference of unit 04.
 
 Row-vector convention, batch first, as in the forward pass: ``x (N, D)`` or ``(N, T, D)``,
 ``h (N, H)``, ``Wx (D, H)``, ``Wh (H, H)``, ``b (H,)``. A gradient ``dv`` always has the
-shape of ``v``. The caches are the ones :mod:`rnncourse.rnn` returns: a step cache is
+shape of ``v``. The caches are the ones :mod:`rnncourse.reference.rnn` returns: a step cache is
 ``(x, prev_h, Wx, Wh, next_h)``; a sequence cache is the list of the T step caches.
 
 Besides the exact backward pass this module holds two truncated ones (what truncated BPTT
@@ -12,13 +12,15 @@ compare gradients.
 
 import numpy as np
 
+from ..validate import positive_int
+
 
 def rnn_step_backward(dnext_h, cache):
     """Backward pass of one step ``next_h = tanh(x Wx + prev_h Wh + b)``.
 
     Args:
         dnext_h: (N, H) gradient of the loss with respect to next_h.
-        cache: ``(x, prev_h, Wx, Wh, next_h)`` from :func:`rnncourse.rnn.rnn_step_forward`.
+        cache: ``(x, prev_h, Wx, Wh, next_h)`` from :func:`rnncourse.reference.rnn.rnn_step_forward`.
 
     Returns:
         ``(dx (N, D), dprev_h (N, H), dWx (D, H), dWh (H, H), db (H,))``.
@@ -55,7 +57,7 @@ def rnn_backward(dh, cache):
     Args:
         dh: (N, T, H) upstream gradient: ``dh[:, t]`` is the partial derivative of the loss with
             respect to the state ``h[:, t]`` (h_{t+1} in the notes), holding the other states fixed.
-        cache: the list of T step caches from :func:`rnncourse.rnn.rnn_forward`.
+        cache: the list of T step caches from :func:`rnncourse.reference.rnn.rnn_forward`.
 
     Returns:
         ``(dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,))``: total derivatives,
@@ -83,7 +85,7 @@ def rnn_backward_truncated(dh, cache, k):
 
     Args:
         dh: (N, T, H) upstream gradients, as in :func:`rnn_backward`.
-        cache: the list of T step caches from :func:`rnncourse.rnn.rnn_forward`.
+        cache: the list of T step caches from :func:`rnncourse.reference.rnn.rnn_forward`.
         k: int >= 1, the longest path kept, in steps.
 
     Returns:
@@ -91,8 +93,7 @@ def rnn_backward_truncated(dh, cache, k):
         the paths that reach h0 within k steps.
     """
     _check_sequence(dh, cache)
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer (the number of steps to go back); got {k!r}")
+    positive_int("k", k, "the number of steps to go back")
     dx, dh0, dWx, dWh, db = _zero_grads(dh, cache)
     for s in range(len(cache)):
         grad = dh[:, s]                         # this loss term's gradient, sent back alone
@@ -120,8 +121,7 @@ def rnn_backward_chunked(dh, cache, k):
     first chunk.
     """
     _check_sequence(dh, cache)
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer (the chunk length in steps); got {k!r}")
+    positive_int("k", k, "the chunk length in steps")
     dx, dh0, dWx, dWh, db = _zero_grads(dh, cache)
     for start in range(0, len(cache), k):
         stop = min(start + k, len(cache))

@@ -1,6 +1,6 @@
 """The drawing of a bidirectional RNN, unrolled over T steps (unit 07).
 
-Built from the primitives of :mod:`rnncourse.diagrams`, in the same style as unit 01's
+Built from the primitives of :mod:`rnncourse.draw.diagrams`, in the same style as unit 01's
 unrolled graph: inputs ``x_t`` at the bottom; above them the forward RNN, whose states
 ``h→_t`` pass to the right starting from ``h→_0`` (``h0_fwd``); above that the backward RNN,
 whose states ``h←_t`` pass to the left starting from ``h←_{T+1}`` (``h0_bwd``); at the top
@@ -12,6 +12,7 @@ The forward states sit a little left of their column and the backward states a l
 so that every arrow from ``x_t`` reaches its state without crossing the other one.
 """
 
+from ..validate import positive_int
 from .diagrams import LEVEL, WEIGHT_COLORS, arrow, canvas, first_use_labeller, node
 
 STEP = 2.0            # horizontal distance between time steps (wider than unit 01's: two states per step)
@@ -33,9 +34,7 @@ def draw_bidirectional(T=4, ax=None, labels=True, title=None):
     ``labels``: write each weight's name on its first arrow. Returns the Axes (its figure is
     ``ax.figure``).
     """
-    if int(T) != T or T < 1:
-        raise ValueError(f"T must be a positive integer; got {T!r}")
-    T = int(T)
+    T = positive_int("T", T)
     left, right = -OFFSET - 0.6, (T + 1) * STEP + OFFSET + 0.6
     margin = 2.3                                                   # room for the row names
     xlim, ylim = (left - margin, right + 0.1), (-0.55, 3 * LEVEL + 0.55)

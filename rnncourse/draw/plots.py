@@ -133,3 +133,41 @@ def plot_distributions(dists, chars, top=None, ax=None, title=None):
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+def plot_jacobian_norms(curves, against="k", ax=None, title=None, styles=None):
+    """Draw several ``||dh_T/dh_k||`` curves on a log scale.
+
+    ``curves``: ``{label: norms (T + 1,)}``, entry ``k`` for ``dh_T/dh_k`` (what
+    :func:`rnn_jacobian_norms` returns). ``against``: ``"k"`` puts ``k = 0 .. T`` on the x axis
+    (the gradient travels right to left, from ``k = T``); ``"distance"`` puts ``T - k``, the
+    number of steps back, so curves of different lengths start together at 0. ``styles``:
+    optional ``{label: dict of plot keyword arguments}``. Norms of exactly 0 (e.g. relu units
+    that all went silent) cannot be drawn on a log axis and are left out. Returns the Axes.
+    """
+    if against not in ("k", "distance"):
+        raise ValueError(f"against must be 'k' or 'distance'; got {against!r}")
+    if ax is None:
+        _, ax = plt.subplots()
+    styles = styles or {}
+    T_max = 0
+    for label, norms in curves.items():
+        norms = np.asarray(norms, dtype=float)
+        T = len(norms) - 1
+        T_max = max(T_max, T)
+        k = np.arange(T + 1)
+        xs = k if against == "k" else T - k
+        shown = np.where(norms > 0, norms, np.nan)
+        ax.plot(xs, shown, label=label, **styles.get(label, {}))
+    ax.set_yscale("log")
+    ax.axhline(1.0, color="grey", linewidth=1, linestyle=":")
+    if against == "k":
+        ax.set_xlabel(f"k (T = {T_max})" if len({len(v) for v in curves.values()}) == 1 else "k")
+        ax.set_ylabel(r"$\|\partial h_T / \partial h_k\|$")
+    else:
+        ax.set_xlabel("steps back, T - k")
+        ax.set_ylabel(r"$\|\partial h_T / \partial h_k\|$")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax

@@ -5,7 +5,7 @@ Inputs are one-hot windows ``(N, seq_length, V)``; outputs are next-character pr
 
 import numpy as np
 
-from .notebook import quiet_tensorflow
+from ..course.setup import quiet_tensorflow
 
 CELLS = ("SimpleRNN", "GRU", "LSTM")
 

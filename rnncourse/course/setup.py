@@ -70,7 +70,7 @@ def setup_notebook(seed=DEFAULT_SEED):
         import matplotlib.pyplot as plt
     import numpy as np
 
-    from . import __version__
+    from .. import __version__
 
     plt.rcParams.update({
         "figure.figsize": (7, 3.5),

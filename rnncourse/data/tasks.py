@@ -8,11 +8,12 @@ Nothing is downloaded.
 
 import numpy as np
 
+from ..validate import positive_int
+
 
 def _sizes(n, T):
-    for name, value in (("n", n), ("T", T)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    positive_int("n", n)
+    positive_int("T", T)
 
 
 def sum_task(n, T, seed=0):

@@ -12,6 +12,8 @@ import string
 
 import numpy as np
 
+from ..validate import positive_int
+
 SEED_TEXT = "This is GeeksforGeeks a software training institute"
 
 # Standard-library modules whose documentation makes the larger corpus (no download needed).
@@ -43,8 +45,7 @@ def encode(text, char_to_index):
 
 
 def _check_seq_length(text, seq_length):
-    if not isinstance(seq_length, (int, np.integer)) or seq_length < 1:
-        raise ValueError(f"seq_length must be a positive integer; got {seq_length!r}")
+    positive_int("seq_length", seq_length)
     if seq_length >= len(text):
         raise ValueError(f"seq_length={seq_length} leaves no sample: the text has only {len(text)} "
                          f"characters, so seq_length must be at most {len(text) - 1}")

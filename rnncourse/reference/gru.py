@@ -19,7 +19,6 @@ gate multiplies the recurrent term after the matrix product, bias included:
 
 import numpy as np
 
-from .gradient_flow import as_batch
 from .lstm import sigmoid
 from .rnn import run_over_time
 
@@ -67,31 +66,3 @@ def random_gru_params(D, H, seed=0, scale=0.5, dtype=np.float64):
     rng = np.random.default_rng(seed)
     shapes = {"Wx": (D, 3 * H), "Wh": (H, 3 * H), "b": (2, 3 * H)}
     return {name: (scale * rng.standard_normal(shape)).astype(dtype) for name, shape in shapes.items()}
-
-
-def gru_jacobian_norms(x, h0, Wx, Wh, b, ord=2):
-    """The norms ``||dh_T / dh_k||`` for ``k = 0 .. T`` of a GRU, exact products in float64.
-
-    One step's Jacobian (column layout, ``J[i, j] = d next_h[i] / d prev_h[j]``) is
-    ``diag(z)`` (the kept part of the old state) plus the paths through z, r and h_tilde.
-    Arguments and result as :func:`rnncourse.gradient_flow.rnn_jacobian_norms`: x (T, D) or
-    (N, T, D), h0 (H,) or (N, H); returns (T + 1,) or (N, T + 1), the last entry for k = T.
-    """
-    x, h0, single, (Wh, Wx, b) = as_batch(x, h0, Wh, Wx, b)
-    N, T, _ = x.shape
-    H = Wh.shape[0]
-    _, caches = gru_forward(x, h0, Wx, Wh, b)
-    Wz, Wr, Wn = (Wh[:, k * H:(k + 1) * H].T for k in range(3))       # (H, H): d a_gate / d prev_h
-    norms = np.empty((N, T + 1))
-    M = np.broadcast_to(np.eye(H), (N, H, H)).copy()                   # dh_T/dh_t
-    for t in range(T, -1, -1):
-        norms[:, t] = np.linalg.norm(M, ord=ord, axis=(1, 2))
-        if t == 0:
-            break
-        _, prev_h, _, _, z, r, h_tilde, recurrent_h = caches[t - 1]
-        slope = (1 - z) * (1 - h_tilde ** 2)                           # d next_h / d (pre-activation of h_tilde)
-        d_tilde = ((recurrent_h * r * (1 - r))[:, :, None] * Wr + r[:, :, None] * Wn)
-        J = (z[:, :, None] * np.eye(H) + ((prev_h - h_tilde) * z * (1 - z))[:, :, None] * Wz
-             + slope[:, :, None] * d_tilde)
-        M = M @ J
-    return norms[0] if single else norms

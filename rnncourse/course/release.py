@@ -1,6 +1,6 @@
 """Student copies: run ``nbgrader generate_assignment`` on ``solutions/`` in a scratch course folder.
 
-``python -m rnncourse.release [unit ...]`` (``make student``) rewrites ``notebooks/`` from ``solutions/``;
+``python -m rnncourse.course.release [unit ...]`` (``make student``) rewrites ``notebooks/`` from ``solutions/``;
 the test suite calls :func:`generate` to check that the committed copies are up to date.
 Working in a scratch folder keeps the repository free of ``gradebook.db`` and nbgrader's folders.
 """
@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def units(root=ROOT):

@@ -21,15 +21,15 @@ cross-entropy with ``from_logits=True`` for classes. A ``Dense`` layer on a 3-D 
 the same ``Wy (H, V)`` and ``by (V,)`` at every step, as ``TimeDistributed(Dense)`` would.
 """
 
-from .notebook import quiet_tensorflow
+from ..course.setup import quiet_tensorflow
+from ..validate import positive_int
 
 KINDS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")
 
 
 def _check_sizes(**sizes):
     for name, value in sizes.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        positive_int(name, value)
 
 
 def build_one_to_one(input_dim, units, output_dim):

@@ -1,7 +1,7 @@
 """Gradient clipping: the references for unit 05's exercises.
 
 A gradient is a list of arrays, one per weight (``[dWx, dWh, db, ...]``), as
-``tape.gradient`` or :func:`rnncourse.rnn` backward code returns them. Both functions return
+``tape.gradient`` or :func:`rnncourse.reference.rnn` backward code returns them. Both functions return
 new arrays and leave the inputs unchanged.
 
 - :func:`clip_by_value` clips every entry to ``[-clip_value, clip_value]`` on its own. Large

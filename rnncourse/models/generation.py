@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from .data import encode
-from .keras_models import make_predictor
+from ..data.text import encode
+from .char_model import make_predictor
 
 
 def _check_probs(probs):
@@ -37,7 +37,7 @@ def sample_next_char(probs, temperature=1.0, rng=None, top_k=None):
     """Index of the next character drawn from ``probs (V,)``.
 
     ``temperature == 0`` means greedy (argmax). ``rng`` is a ``numpy.random.Generator``; without
-    one, numpy's global generator is used, which :func:`rnncourse.notebook.setup_notebook` seeds.
+    one, numpy's global generator is used, which :func:`rnncourse.course.setup.setup_notebook` seeds.
     """
     if temperature < 0:
         raise ValueError(f"temperature must be >= 0 (0 means greedy); got {temperature}")
@@ -53,7 +53,7 @@ def generate_text(model, start, length, char_to_index, index_to_char, seq_length
     """``start`` followed by ``length`` generated characters.
 
     Each step feeds the last ``seq_length`` characters to the model (one compiled call, see
-    :func:`rnncourse.keras_models.make_predictor`) and appends the sampled character.
+    :func:`rnncourse.models.char_model.make_predictor`) and appends the sampled character.
     """
     if len(start) < seq_length:
         raise ValueError(f"start must have at least seq_length={seq_length} characters; "
