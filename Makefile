@@ -29,6 +29,7 @@ lab: $(STAMP)
 	    notebooks/00_welcome/00_welcome.ipynb
 
 test: $(STAMP)
+	$(BIN)/ruff check rnncourse tests
 	$(BIN)/python -m pytest
 
 student: $(STAMP)

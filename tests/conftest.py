@@ -8,9 +8,13 @@ matplotlib.use("Agg")  # tests draw without a display
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _quiet_tensorflow():
-    """Import TensorFlow quietly and seed it once per test worker."""
+@pytest.fixture
+def keras_seeded():
+    """TensorFlow imported quietly and Keras seeded, for the tests that build Keras models.
+
+    Opt in with ``pytestmark = pytest.mark.usefixtures("keras_seeded")``; the numpy-only tests
+    never import TensorFlow.
+    """
     from rnncourse.course.setup import seed_everything
     seed_everything(0)
 

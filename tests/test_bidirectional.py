@@ -5,12 +5,13 @@ import matplotlib.colors
 import numpy as np
 import pytest
 
-from rnncourse.models import convert
-from rnncourse.reference import bidirectional
-from rnncourse.draw import bidirectional_diagram
-from rnncourse.reference import rnn
-from rnncourse.draw.diagrams import parts
 from rnncourse.course.setup import quiet_tensorflow
+from rnncourse.draw import bidirectional_diagram
+from rnncourse.draw.diagrams import parts
+from rnncourse.models import convert
+from rnncourse.reference import bidirectional, rnn
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 _, keras = quiet_tensorflow()
 

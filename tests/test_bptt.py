@@ -4,10 +4,11 @@ over paths of products of Jacobians, and tf.GradientTape on a Keras SimpleRNN wi
 import numpy as np
 import pytest
 
-from rnncourse.reference import bptt
-from rnncourse.models import convert
-from rnncourse.reference import rnn
 from rnncourse.course.setup import quiet_tensorflow
+from rnncourse.models import convert
+from rnncourse.reference import bptt, rnn
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 tf, keras = quiet_tensorflow()
 

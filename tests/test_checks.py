@@ -15,6 +15,8 @@ from rnncourse.course import release
 from failures import failure_message
 from rnncourse.checks import char_model, core, harness, welcome
 
+pytestmark = pytest.mark.usefixtures("keras_seeded")
+
 
 def answers(unit):
     """The functions that a unit's master notebook defines in its answer cells.

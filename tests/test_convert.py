@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from rnncourse.models import convert
-from rnncourse.reference import rnn
 from rnncourse.course.setup import quiet_tensorflow
+from rnncourse.models import convert
+from rnncourse.reference import gru, lstm, rnn
 
 _, keras = quiet_tensorflow()
 
@@ -138,8 +138,8 @@ def test_a_dense_layer_of_the_wrong_width_is_refused():
 
 # --- gated cells ----------------------------------------------------------------------------
 
-from rnncourse.reference import gru
-from rnncourse.reference import lstm  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])

@@ -1,4 +1,4 @@
-"""The set-up files agree with each other (COURSE.md section 6, item 7)."""
+"""The set-up files agree with each other: conda users get what pip users get."""
 
 import re
 import tomllib

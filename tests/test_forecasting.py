@@ -6,6 +6,8 @@ import pytest
 from rnncourse.data import series as fc
 from rnncourse.models import forecaster
 
+pytestmark = pytest.mark.usefixtures("keras_seeded")
+
 
 # --- series ------------------------------------------------------------------------------
 

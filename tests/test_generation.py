@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 from rnncourse import data
-from rnncourse.models import generation
-from rnncourse.models import char_model as keras_models
+from rnncourse.models import char_model, generation
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 
 def test_reweight_by_hand():
@@ -40,7 +41,7 @@ def test_sampling_rejects_bad_input(probs, temperature, words):
 def test_greedy_generation_equals_a_hand_loop():
     text = data.SEED_TEXT
     chars, c2i, i2c = data.build_vocab(text)
-    model = keras_models.build_char_model(3, len(chars), units=8)
+    model = char_model.build_char_model(3, len(chars), units=8)
     out = generation.generate_text(model, "This", 12, c2i, i2c, 3)
     expected = "This"
     for _ in range(12):
@@ -51,7 +52,7 @@ def test_greedy_generation_equals_a_hand_loop():
 
 def test_generation_rejects_bad_start():
     chars, c2i, i2c = data.build_vocab(data.SEED_TEXT)
-    model = keras_models.build_char_model(3, len(chars), units=4)
+    model = char_model.build_char_model(3, len(chars), units=4)
     with pytest.raises(ValueError, match="'Z' at position 0"):
         generation.generate_text(model, "Zis", 5, c2i, i2c, 3)
     with pytest.raises(ValueError, match="at least seq_length=3"):

@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from rnncourse.models import convert
-from rnncourse.reference import jacobians, gru
 from rnncourse.course.setup import quiet_tensorflow
+from rnncourse.models import convert
+from rnncourse.reference import gru, jacobians
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 _, keras = quiet_tensorflow()
 

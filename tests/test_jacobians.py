@@ -7,6 +7,8 @@ import pytest
 from rnncourse.draw import plots
 from rnncourse.reference import jacobians as gf
 
+pytestmark = pytest.mark.usefixtures("keras_seeded")
+
 ACT = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0), "linear": lambda a: a}
 
 
@@ -146,8 +148,8 @@ def test_vanishing_below_one_exploding_well_above_with_tanh_and_relu():
 
 def test_agrees_with_tensorflow_jacobian_of_a_keras_simple_rnn():
     """dh_T/dh_0 of Keras SimpleRNN (weights copied, initial_state = h0) by tf.GradientTape."""
-    from rnncourse.models import convert
     from rnncourse.course.setup import quiet_tensorflow
+    from rnncourse.models import convert
 
     tf, _ = quiet_tensorflow()
     Wh, Wx, b, x, h0 = params(H=4, D=3, T=6, seed=5)

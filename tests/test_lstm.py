@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
+from rnncourse.course.setup import quiet_tensorflow
 from rnncourse.models import convert
 from rnncourse.reference import jacobians, lstm
-from rnncourse.course.setup import quiet_tensorflow
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 _, keras = quiet_tensorflow()
 

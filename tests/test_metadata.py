@@ -1,4 +1,4 @@
-"""Metadata lint of every notebook, without running any (COURSE.md section 6, item 6)."""
+"""Metadata lint of every notebook, without running any: ids, points, no outputs, the pinned exercises."""
 
 import ast
 import json
@@ -11,7 +11,7 @@ from rnncourse.course import release
 ROOT = release.ROOT
 UNITS = release.units()
 
-# COURSE.md section 3: the pinned exercises each unit must contain (answer cells named after them).
+# The pinned exercises each unit must contain (answer cells named after them).
 REQUIRED = {
     "00_welcome": ["one_hot_encode"],
     "01_recurrence": ["rnn_step_forward", "rnn_forward", "count_rnn_parameters"],

@@ -1,4 +1,4 @@
-"""The notebooks under nbgrader, unit by unit (COURSE.md section 6, items 2-5).
+"""The notebooks under nbgrader, unit by unit: student copies in sync, solutions full marks, blanks zero.
 
 For each unit, ONE scratch course folder is made: ``nbgrader generate_assignment`` writes the
 student copy, then ONE ``nbgrader autograde`` grades two submissions, the master notebook and
@@ -71,6 +71,6 @@ def test_unit_under_nbgrader(unit, tmp_path):
                  if got != full or full <= 0]
     if set(scores["blank"]) != set(scores["solution"]):
         problems.append(f"the student copy lost graded cells: {set(scores['solution']) - set(scores['blank'])}")
-    problems += [f"blank student copy scored {got}/{full} on {cell}" for (_, cell), (got, full) in scores["blank"].items()
-                 if got != 0]
+    problems += [f"blank student copy scored {got}/{full} on {cell}"
+                 for (_, cell), (got, full) in scores["blank"].items() if got != 0]
     assert not problems, "\n".join(problems)

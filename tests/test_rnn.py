@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 
-from rnncourse.reference import rnn
 from rnncourse.course.setup import quiet_tensorflow
+from rnncourse.reference import rnn
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 
 def test_step_by_hand():

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from rnncourse.reference import rnn
 from rnncourse.models import rnn_types
+from rnncourse.reference import rnn
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 D, H, V, S = 3, 5, 2, 4
 

@@ -44,8 +44,8 @@ def quiet_tensorflow():
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", module="keras")
     with _stderr_silenced():
-        import tensorflow as tf
         import keras
+        import tensorflow as tf
     tf.get_logger().setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
     return tf, keras

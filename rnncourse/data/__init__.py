@@ -3,9 +3,31 @@
 Nothing is downloaded: corpora come from text that ships with Python, tasks and series from a seed.
 """
 
-from .series import (PERIOD, denormalise, fit_normaliser, mae, make_series, make_windows, naive_forecast,
-                     normalise, prepare, random_walk, rmse, seasonal_naive_forecast, split_series)
-from .tasks import (neighbours_task, parity_task, remember_first_task, reverse_task, running_parity_task,
-                    sum_task)
-from .text import (SEED_TEXT, ambiguous_contexts, build_vocab, encode, load_corpus, make_sequences,
-                   max_achievable_accuracy, next_char_counts, one_hot, split_text)
+from .series import (
+                     PERIOD,
+                     denormalise,
+                     fit_normaliser,
+                     mae,
+                     make_series,
+                     make_windows,
+                     naive_forecast,
+                     normalise,
+                     prepare,
+                     random_walk,
+                     rmse,
+                     seasonal_naive_forecast,
+                     split_series,
+)
+from .tasks import neighbours_task, parity_task, remember_first_task, reverse_task, running_parity_task, sum_task
+from .text import (
+                     SEED_TEXT,
+                     ambiguous_contexts,
+                     build_vocab,
+                     encode,
+                     load_corpus,
+                     make_sequences,
+                     max_achievable_accuracy,
+                     next_char_counts,
+                     one_hot,
+                     split_text,
+)

@@ -13,9 +13,9 @@ step; the copies are dashed boxes.
 
 import matplotlib.pyplot as plt
 
-from .diagrams import LEVEL, STEP, WEIGHT_COLORS, arrow, canvas, first_use_labeller, node
 from ..models.rnn_types import KINDS
 from ..validate import positive_int
+from .diagrams import LEVEL, STEP, WEIGHT_COLORS, arrow, canvas, first_use_labeller, node
 
 # kind: (name, shapes in -> out, an application)
 TYPES = {

@@ -4,9 +4,23 @@ Importing this package does not import TensorFlow; each builder does, quietly, w
 """
 
 from .char_model import build_char_model, make_predictor, one_hot_batches, perplexity
-from .convert import (bidirectional_weights, gru_weights, keras_bidirectional_rnn, keras_gru, keras_lstm,
-                      keras_simple_rnn, lstm_weights, simple_rnn_weights)
+from .convert import (
+                      bidirectional_weights,
+                      gru_weights,
+                      keras_bidirectional_rnn,
+                      keras_gru,
+                      keras_lstm,
+                      keras_simple_rnn,
+                      lstm_weights,
+                      simple_rnn_weights,
+)
 from .forecaster import build_forecaster
 from .generation import generate_text, reweight, sample_next_char
-from .rnn_types import (build_encoder_decoder, build_many_to_many, build_many_to_one, build_one_to_many,
-                        build_one_to_one, count_parameters)
+from .rnn_types import (
+                      build_encoder_decoder,
+                      build_many_to_many,
+                      build_many_to_one,
+                      build_one_to_many,
+                      build_one_to_one,
+                      count_parameters,
+)

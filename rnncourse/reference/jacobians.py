@@ -43,19 +43,24 @@ def spectral_radius(W):
     return float(np.max(np.abs(np.linalg.eigvals(np.asarray(W, dtype=float)))))
 
 
-def scaled_recurrent_matrix(H, radius, seed=0):
-    """A random ``Wh (H, H)`` rescaled so that its spectral radius is exactly ``radius``.
+def with_spectral_radius(W, radius):
+    """``W (H, H)`` multiplied by ``radius / spectral_radius(W)``: its spectral radius becomes ``radius``.
 
-    The entries are drawn from a standard normal distribution (seeded by ``seed``, an int or a
-    ``numpy.random.Generator``) and the whole matrix is multiplied by
-    ``radius / spectral_radius``: the eigenvalues keep their directions and their ratios,
-    only their size changes. Returns float64.
+    The eigenvalues keep their directions and their ratios; only their size changes.
     """
     if radius < 0:
         raise ValueError(f"radius must be >= 0; got {radius!r}")
-    rng = np.random.default_rng(seed)
-    W = rng.standard_normal((H, H))
+    W = np.asarray(W, dtype=float)
     return W * (radius / spectral_radius(W))
+
+
+def scaled_recurrent_matrix(H, radius, seed=0):
+    """A random ``Wh (H, H)`` with spectral radius exactly ``radius``, float64.
+
+    The entries are drawn from a standard normal distribution (seeded by ``seed``, an int or a
+    ``numpy.random.Generator``), then rescaled by :func:`with_spectral_radius`.
+    """
+    return with_spectral_radius(np.random.default_rng(seed).standard_normal((H, H)), radius)
 
 
 def as_batch(x, h0, Wh, *weights):

@@ -15,7 +15,6 @@ Keras's layout and gate order. The four blocks of ``4H`` columns are, in this or
 
 import numpy as np
 
-
 GATES = ("i", "f", "c", "o")  # Keras's order of the four column blocks
 
 

@@ -3,7 +3,7 @@ import sys
 
 
 def test_setup_writes_nothing_to_stderr():
-    """The first cell of every notebook: one line on stdout, nothing on stderr (COURSE.md section 5)."""
+    """The first cell of every notebook: one line on stdout, nothing on stderr."""
     code = ("from rnncourse.course.setup import setup_notebook\nsetup_notebook()\n"
             "import keras, numpy as np\n"
             "m = keras.Sequential([keras.Input((3, 4)), keras.layers.SimpleRNN(2), keras.layers.Dense(4)])\n"
@@ -16,9 +16,10 @@ def test_setup_writes_nothing_to_stderr():
 
 
 def test_seeding_makes_numpy_and_keras_repeatable():
+    import numpy as np
+
     from rnncourse.course.setup import seed_everything
     from rnncourse.models.char_model import build_char_model
-    import numpy as np
 
     runs = []
     for _ in range(2):

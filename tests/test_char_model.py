@@ -2,11 +2,13 @@ import numpy as np
 import pytest
 
 from rnncourse import data
-from rnncourse.models import char_model as keras_models
+from rnncourse.models import char_model
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 
 def test_seed_model_layers_and_parameters():
-    model = keras_models.build_char_model(3, 17)
+    model = char_model.build_char_model(3, 17)
     assert [type(layer).__name__ for layer in model.layers] == ["SimpleRNN", "Dense"]
     assert model.layers[0].activation.__name__ == "relu"
     # SimpleRNN: Wx (17, 50) + Wh (50, 50) + b (50,); Dense: (50, 17) + (17,)
@@ -17,7 +19,7 @@ def test_seed_model_layers_and_parameters():
 
 @pytest.mark.parametrize("cell, per_unit_blocks", [("GRU", 3), ("LSTM", 4)])
 def test_gated_cells(cell, per_unit_blocks):
-    model = keras_models.build_char_model(5, 11, units=8, cell=cell)
+    model = char_model.build_char_model(5, 11, units=8, cell=cell)
     assert type(model.layers[0]).__name__ == cell
     recurrent = model.layers[0].count_params()
     bias = 2 * 3 * 8 if cell == "GRU" else 4 * 8  # Keras GRU (reset_after=True) has two biases
@@ -26,14 +28,14 @@ def test_gated_cells(cell, per_unit_blocks):
 
 def test_bad_model_arguments():
     with pytest.raises(ValueError, match="cell must be one of"):
-        keras_models.build_char_model(3, 17, cell="RNN")
+        char_model.build_char_model(3, 17, cell="RNN")
     with pytest.raises(ValueError, match="positive"):
-        keras_models.build_char_model(0, 17)
+        char_model.build_char_model(0, 17)
 
 
 def test_predictor_equals_calling_the_model():
-    model = keras_models.build_char_model(4, 9, units=12)
-    predict = keras_models.make_predictor(model)
+    model = char_model.build_char_model(4, 9, units=12)
+    predict = char_model.make_predictor(model)
     window = np.array([3, 0, 8, 1])
     expected = model(data.one_hot(window[None], 9), training=False).numpy()[0]
     np.testing.assert_allclose(predict(window), expected, rtol=1e-6, atol=1e-7)
@@ -44,16 +46,16 @@ def test_predictor_equals_calling_the_model():
 def test_one_hot_batches_and_perplexity():
     X = np.array([[0, 1], [1, 2], [2, 0]])
     y = np.array([2, 0, 1])
-    batches = list(keras_models.one_hot_batches(X, y, 3, batch_size=2))
+    batches = list(char_model.one_hot_batches(X, y, 3, batch_size=2))
     assert [b[0].shape for b in batches] == [(2, 2, 3), (1, 2, 3)]
     np.testing.assert_array_equal(batches[0][1].numpy(), data.one_hot(y[:2], 3))
-    model = keras_models.build_char_model(2, 3, units=4)
+    model = char_model.build_char_model(2, 3, units=4)
     probs = model(data.one_hot(X, 3)).numpy()
     expected = np.exp(-np.mean(np.log(probs[np.arange(3), y])))  # exp of the mean cross-entropy
-    assert keras_models.perplexity(model, keras_models.one_hot_batches(X, y, 3)) == pytest.approx(expected, rel=1e-5)
+    assert char_model.perplexity(model, char_model.one_hot_batches(X, y, 3)) == pytest.approx(expected, rel=1e-5)
 
 
 def test_learning_rate_is_an_argument():
-    model = keras_models.build_char_model(3, 5, units=4, learning_rate=0.005)
+    model = char_model.build_char_model(3, 5, units=4, learning_rate=0.005)
     assert float(model.optimizer.learning_rate) == pytest.approx(0.005)
-    assert float(keras_models.build_char_model(3, 5, units=4).optimizer.learning_rate) == pytest.approx(0.001)
+    assert float(char_model.build_char_model(3, 5, units=4).optimizer.learning_rate) == pytest.approx(0.001)
