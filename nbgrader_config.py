@@ -1,7 +1,19 @@
 """nbgrader configuration of the course; every nbgrader command run from this folder reads it.
 
 solutions/<unit>/  master notebooks (source)  ->  notebooks/<unit>/  student copies (release).
+Autograding runs nbgrader's own pipeline with rnncourse's steps added (rnncourse.course.grading):
+normalised cells and a policy over the student's code before anything runs, each kernel in a
+bubblewrap sandbox with time limits per cell, outputs trimmed, feedback without the answer key.
 """
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades)
+
+from rnncourse.course.grading.preprocessors import (EnforcePolicy, HidePaths, LimitOutputSize, NormaliseCells,
+                                                    ReportPolicy)
+from rnncourse.course.grading.sandbox import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -10,11 +22,13 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
-# Training cells take tens of seconds on a laptop; nbgrader's default of 30 s per cell is too tight.
-c.Execute.timeout = 600
-
-# A learner who deletes a graded cell gets it back (with its tests) when the work is autograded.
-c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [ClearOutput, NormaliseCells, DeduplicateIds, OverwriteKernelspec,
+                                      OverwriteCells, EnforcePolicy, CheckCellMetadata]
+# Time limits per cell: rnncourse.course.grading.sandbox.cell_timeout (short for answers and tests).
+c.Autograde.autograde_preprocessors = [SandboxedExecute, ReportPolicy, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, LimitOutputSize, SaveAutoGrades, AssignLatePenalties,
+                                       CheckCellMetadata]
+c.GenerateFeedback.preprocessors = [ClearHiddenTests, HidePaths, GetGrades, CSSHTMLHeaderPreprocessor]
 
 # Start-up lines that TensorFlow's C++ core writes to stderr on import; they are not errors.
 # rnncourse.course.setup_notebook() already silences them; this is the safety net on autograde.

@@ -12,14 +12,19 @@ The units are spread over the pytest-xdist workers, one autograde per unit.
 """
 
 import json
+import os
 import shutil
 
 import pytest
 from nbgrader.api import Gradebook
 
 from rnncourse.course import release
+from rnncourse.course.grading import sandbox
 
 ROOT = release.ROOT
+
+if sandbox.sandbox_tool() is None:  # these tests prove the notebooks, not the sandbox (tests/test_hostile.py)
+    os.environ[sandbox.UNSANDBOXED] = "1"
 
 
 def autograde(unit, course):

@@ -1,0 +1,119 @@
+"""The grading steps added to nbgrader's own pipeline (``nbgrader_config.py`` lists them).
+
+Sanitising (before the notebook runs): :class:`NormaliseCells` puts deleted graded cells back
+and resolves copied ones; :class:`EnforcePolicy` replaces every student cell that breaks the
+policy (:mod:`.policy`) by a note, so it never runs. Autograding (after it ran):
+:class:`ReportPolicy` writes the reason into the test cells of an exercise whose answer was not
+run, so they score zero and say why; :class:`LimitOutputSize` trims huge outputs. Feedback:
+:class:`HidePaths` keeps the grader's folders out of what students get back.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer
+
+from .normalise import grade_id, normalise_cells
+from .policy import notebook_verdicts
+
+NOT_RUN = "# Not run by the grader (rnncourse grading policy): {reasons}.\n# Your code is kept in your submitted notebook.\n"
+
+
+def _notes(nb):
+    return nb.metadata.setdefault("rnncourse", {}).setdefault("notes", [])
+
+
+def release_notebook(config, resources):
+    """The released copy of the notebook being graded (what the students were given)."""
+    info = resources["nbgrader"]
+    coursedir = CourseDirectory(config=config)
+    path = Path(coursedir.format_path(coursedir.release_directory, ".", info["assignment"])) / f"{info['notebook']}.ipynb"
+    return nbformat.read(path, as_version=4)
+
+
+class NormaliseCells(NbGraderPreprocessor):
+    """Deleted graded cells restored, copied ones resolved (:func:`.normalise.normalise_cells`)."""
+
+    def preprocess(self, nb, resources):
+        _notes(nb).extend(normalise_cells(nb, release_notebook(self.config, resources)))
+        return nb, resources
+
+
+class EnforcePolicy(NbGraderPreprocessor):
+    """Student cells that break the policy are replaced by a note before anything runs."""
+
+    def preprocess(self, nb, resources):
+        for index, (exercise, reasons) in notebook_verdicts(nb, release_notebook(self.config, resources)).items():
+            cell = nb.cells[index]
+            stated = "; ".join(reasons)
+            cell.source = NOT_RUN.format(reasons=stated) + "\n".join(f"#   {line}" for line in cell.source.splitlines())
+            cell.metadata.setdefault("rnncourse", {})["policy"] = {"exercise": exercise, "reasons": reasons}
+            where = f"the answer to `{exercise}`" if exercise else f"cell {index}"
+            _notes(nb).append(f"{where} was not run: {stated}")
+        return nb, resources
+
+
+class ReportPolicy(NbGraderPreprocessor):
+    """The test cells of an exercise whose answer was not run fail, with the reason."""
+
+    def preprocess(self, nb, resources):
+        reasons = {}
+        for cell in nb.cells:
+            verdict = cell.metadata.get("rnncourse", {}).get("policy")
+            if verdict and verdict["exercise"]:
+                reasons.setdefault(verdict["exercise"], []).extend(verdict["reasons"])
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            exercise = _tested_exercise(grade_id(cell), reasons) if meta.get("grade") and not meta.get("solution") else None
+            if exercise is not None:
+                message = (f"the answer to `{exercise}` was not run, because "
+                           f"{'; '.join(dict.fromkeys(reasons[exercise]))}")
+                cell.outputs = [nbformat.v4.new_output("error", ename="GradingPolicy", evalue=message,
+                                                       traceback=[f"GradingPolicy: {message}"])]
+        return nb, resources
+
+
+def _tested_exercise(test_id, exercises):
+    """The exercise a test cell (``test_<exercise>_...``) belongs to, if it is in ``exercises``."""
+    matching = [e for e in exercises if test_id and test_id.startswith(f"test_{e}")]
+    return max(matching, key=len) if matching else None
+
+
+class LimitOutputSize(NbGraderPreprocessor):
+    """Every text output cut to ``max_characters``, so a flood of output cannot bloat the grade files."""
+
+    max_characters = Integer(20_000, help="Characters kept of each output's text.").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            if isinstance(output.get("text"), str) and len(output.text) > self.max_characters:
+                output.text = output.text[:self.max_characters] + "\n... output cut by the grader ...\n"
+            data = output.get("data", {})
+            for kind, value in data.items():
+                if isinstance(value, str) and len(value) > self.max_characters:
+                    data[kind] = value[:self.max_characters] + "\n... output cut by the grader ..."
+        return cell, resources
+
+
+class HidePaths(NbGraderPreprocessor):
+    """Absolute paths of the grader's machine replaced in feedback (``<python>``, ``<course>``)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output.text = hide_paths(output.text)
+            if "traceback" in output:
+                output.traceback = [hide_paths(line) for line in output.traceback]
+            if "evalue" in output:
+                output.evalue = hide_paths(output.evalue)
+        return cell, resources
+
+
+def hide_paths(text):
+    for path, shown in ((sys.prefix, "<python>"), (sys.base_prefix, "<python>"), (str(Path.cwd()), "<course>")):
+        text = text.replace(path, shown)
+    return re.sub(r"/tmp/rnncourse-sandbox-\w+", "<sandbox>", text)

@@ -1,0 +1,129 @@
+"""Each submission's kernel in a sandbox, so that nothing a student's code does outlives it or
+reaches the grader.
+
+The kernel runs under bubblewrap (Debian's ``bubblewrap``, the ``bwrap`` command):
+
+- the file system is read-only; the course folder (gradebook, master notebooks, other
+  submissions) is hidden behind an empty folder, except the Python environment and the package
+  when they live inside it, which stay visible read-only;
+- the working directory is an empty, private scratch folder; ``/tmp`` and ``HOME`` are private too;
+- the kernel has its own PID namespace (nothing it starts survives it, and it cannot signal the
+  grader), no network (it talks to the grader over Unix sockets in a private folder), and
+  ``prlimit`` caps its address space, so a runaway allocation fails inside the kernel.
+
+Without ``bwrap`` grading refuses to start, unless the instructor sets ``RNNCOURSE_UNSANDBOXED=1``
+and so accepts that a hostile submission could tamper with the grading.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbgrader.preprocessors import Execute
+from traitlets import Integer, Unicode
+
+UNSANDBOXED = "RNNCOURSE_UNSANDBOXED"
+MEMORY_LIMIT = 6 * 2 ** 30          # bytes of address space; TensorFlow alone maps about 2.5 GiB
+ANSWER_SECONDS = 20                 # answer and test cells: one function and its checks
+OTHER_SECONDS = 300                 # demos and training cells; each unit's run well below it
+
+
+class SandboxUnavailable(RuntimeError):
+    """Grading was asked for but no sandbox can be made here."""
+
+
+def sandbox_tool():
+    """The ``bwrap`` executable, or None."""
+    return shutil.which("bwrap")
+
+
+def unsandboxed_allowed():
+    return os.environ.get(UNSANDBOXED) == "1"
+
+
+def require_sandbox():
+    """Raise :class:`SandboxUnavailable`, saying what to do, unless a sandbox can be made or was waived."""
+    if sandbox_tool() is None and not unsandboxed_allowed():
+        raise SandboxUnavailable(
+            "rnncourse grades each submission in a bubblewrap sandbox, and `bwrap` is not installed. "
+            "Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`), or, if you trust every "
+            f"submission, set {UNSANDBOXED}=1 to grade without a sandbox.")
+
+
+def _inside(path, folder):
+    return folder == path or folder in path.parents
+
+
+def bwrap_argv(kernel_argv, course_root, scratch, memory_limit=MEMORY_LIMIT):
+    """The command that runs ``kernel_argv`` in the sandbox described in the module docstring.
+
+    ``course_root``: the folder to hide; ``scratch``: a private folder (created by the caller)
+    whose ``work`` and ``run`` subfolders become the working directory and the socket folder.
+    """
+    course_root, scratch = Path(course_root).resolve(), Path(scratch).resolve()
+    visible = [Path(sys.prefix).resolve(), Path(__file__).resolve().parents[2]]  # the venv, the package
+    argv = ["prlimit", f"--as={int(memory_limit)}", "--",
+            "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+            "--tmpfs", str(course_root)]
+    for path in visible:
+        if _inside(path, course_root):
+            argv += ["--ro-bind", str(path), str(path)]
+    argv += ["--bind", str(scratch), str(scratch),
+             # own PID namespace (its init ignores signals sent from inside) and a session of its own:
+             # no signal the kernel sends reaches the grader or the sandbox
+             "--unshare-all", "--new-session", "--die-with-parent", "--chdir", str(scratch / "work"),
+             "--unsetenv", "JPY_PARENT_PID",  # its parent is the namespace's init, not the grader
+             "--setenv", "HOME", str(scratch / "work"), "--setenv", "MPLCONFIGDIR", str(scratch / "work"),
+             "--", *kernel_argv]
+    return argv
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel runs under :func:`bwrap_argv`, talking over Unix sockets."""
+
+    course_root = Unicode(".", help="The course folder to hide from the kernel.").tag(config=True)
+    memory_limit = Integer(MEMORY_LIMIT, help="Bytes of address space the kernel may map.").tag(config=True)
+
+    def __init__(self, **kwargs):
+        self._scratch = Path(tempfile.mkdtemp(prefix="rnncourse-sandbox-"))
+        (self._scratch / "work").mkdir()
+        (self._scratch / "run").mkdir()
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", str(self._scratch / "run" / "kernel"))
+        kwargs.setdefault("connection_file", str(self._scratch / "run" / "connection.json"))
+        super().__init__(**kwargs)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return bwrap_argv(super().format_kernel_cmd(extra_arguments), self.course_root, self._scratch,
+                          self.memory_limit)
+
+    async def interrupt_kernel(self):
+        """Interrupt by message: a signal to bwrap's process group would not reach the kernel's session."""
+        self._connect_control_socket()
+        self.session.send(self._control_socket, self.session.msg("interrupt_request", content={}))
+
+    async def shutdown_kernel(self, now=False, restart=False):
+        try:
+            await super().shutdown_kernel(now=now, restart=restart)
+        finally:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def cell_timeout(cell):
+    """Seconds a cell may run: short for answer and test cells, longer for demos."""
+    meta = cell.metadata.get("nbgrader", {})
+    return ANSWER_SECONDS if meta.get("solution") or meta.get("grade") else OTHER_SECONDS
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute step, with each kernel in the sandbox and a time limit per kind of cell."""
+
+    def __init__(self, **kwargs):
+        require_sandbox()
+        if sandbox_tool() is not None:
+            kwargs["kernel_manager_class"] = SandboxedKernelManager
+        kwargs.setdefault("timeout_func", cell_timeout)
+        super().__init__(**kwargs)
