@@ -24,10 +24,11 @@ c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
 c.Autograde.sanitize_preprocessors = [ClearOutput, NormaliseCells, DeduplicateIds, OverwriteKernelspec,
                                       OverwriteCells, EnforcePolicy, CheckCellMetadata]
-# Time limits per cell: rnncourse.course.grading.sandbox.cell_timeout (short for answers and tests).
 c.Autograde.autograde_preprocessors = [SandboxedExecute, ReportPolicy, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, LimitOutputSize, SaveAutoGrades, AssignLatePenalties,
                                        CheckCellMetadata]
+c.SandboxedExecute.answer_timeout = 20    # seconds for an answer or test cell: an endless loop costs little
+c.SandboxedExecute.other_timeout = 300    # demos and training; every unit's slowest cell takes well under 60 s
 c.GenerateFeedback.preprocessors = [ClearHiddenTests, HidePaths, GetGrades, CSSHTMLHeaderPreprocessor]
 
 # Start-up lines that TensorFlow's C++ core writes to stderr on import; they are not errors.

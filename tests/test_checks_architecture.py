@@ -1,12 +1,16 @@
-"""The checks of unit 03_architecture pass right answers and name each common mistake."""
+"""The checks of unit 03_architecture pass right answers and name each common mistake.
+
+Every wrong function below is written as a learner might write it and makes one mistake that
+the checks promise to recognise.
+"""
 
 import numpy as np
 import pytest
-
 from failures import failure_message
-from rnncourse.checks import architecture as check
-from rnncourse.checks import core
 
+from rnncourse.checks import architecture as check
+from rnncourse.checks import harness
+from rnncourse.reference import rnn
 
 failure = failure_message
 
@@ -29,11 +33,13 @@ def global_max(z, axis=-1):
 
 
 def ignores_axis(z, axis=-1):
-    return good_softmax(z, axis=-1)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
 
 
 def always_axis_zero(z, axis=-1):
-    return good_softmax(z, axis=0)
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
 
 
 def whole_array(z, axis=-1):
@@ -46,8 +52,18 @@ def no_keepdims(z, axis=-1):
     return e / np.sum(e, axis=axis)
 
 
+def sum_without_keepdims(z, axis=-1):
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis)
+
+
 def not_normalised(z, axis=-1):
     return np.exp(z)
+
+
+def unnormalised_and_wrong(z, axis=-1):
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return 2 * e / np.sum(e, axis=axis, keepdims=True) + 0.01
 
 
 SOFTMAX_CHECKS = [check.check_softmax_basic, check.check_softmax_axis, check.check_softmax_stable,
@@ -66,7 +82,27 @@ def test_softmax_mistakes_are_named():
     assert "normalises along axis 0" in failure(check.check_softmax_basic, always_axis_zero)
     assert "WHOLE array" in failure(check.check_softmax_basic, whole_array)
     assert "never divided" in failure(check.check_softmax_basic, not_normalised)
-    assert "keepdims=True" in failure(check.check_softmax_random, no_keepdims)
+    assert "should sum to 1" in failure(check.check_softmax_basic, unnormalised_and_wrong)
+
+
+def test_a_missing_keepdims_is_explained_whether_or_not_it_raises():
+    """Where the dropped axis does not broadcast, numpy raises: that is explained, not shown raw."""
+    for wrong in [no_keepdims, sum_without_keepdims]:
+        message = failure(check.check_softmax_basic, wrong)         # z (2, 3), axis -1: (2,) vs (2, 3)
+        assert "without `keepdims=True`: np.max(z, axis=-1) has shape (2,)" in message
+        assert "does not broadcast against z (2, 3)" in message
+    # a square array: the dropped axis broadcasts along the wrong one, and the values are named
+    assert "broadcasts along the wrong axis" in failure(check.check_softmax_random, no_keepdims)
+    assert "broadcasts along the wrong axis" in failure(check.check_softmax_random, sum_without_keepdims)
+
+
+def test_an_unrelated_error_is_not_blamed_on_keepdims():
+    def index_error(z, axis=-1):
+        return good_softmax(z, axis)[z.shape[0]]
+
+    with pytest.raises(harness.AnswerRaised) as raised:
+        check.check_softmax_basic(index_error)
+    assert isinstance(raised.value.error, IndexError) and "most likely" not in str(raised.value)
 
 
 def test_blank_softmax_is_explained():
@@ -76,15 +112,14 @@ def test_blank_softmax_is_explained():
     assert "not written yet" in failure(check.check_softmax_basic, blank)
 
 
-def test_softmax_overflow_does_not_warn():
+def test_softmax_overflow_does_not_warn(capsys):
     """The naive answer's overflow is explained by the check, not printed as a RuntimeWarning."""
     with np.errstate(all="raise"):
         assert "overflows" in failure(check.check_softmax_stable, no_max_subtraction)
+    assert "RuntimeWarning" not in capsys.readouterr().out
 
 
 def test_softmax_calling_the_reference_is_not_own_work():
-    from rnncourse.reference import rnn
-
     def wrapper(z, axis=-1):
         return rnn.softmax(z, axis)
 
@@ -98,7 +133,9 @@ def test_softmax_mutating_input_is_caught():
         e = np.exp(z)
         return e / np.sum(e, axis=axis, keepdims=True)
 
-    assert "in place" in failure(check.check_softmax_basic, mutating)
+    with pytest.raises(harness.ArgumentChanged) as changed:
+        check.check_softmax_basic(mutating)
+    assert changed.value.argument == "z"
 
 
 def test_softmax_wrong_shape_is_explained():
@@ -116,22 +153,80 @@ def good_forward(x, h0, Wx, Wh, b, Wy, by):
     return np.stack(out, axis=1)
 
 
-def make_forward(step_output=None, softmax_axis=-1, activation=np.tanh, use_h0=True,
-                 last_only=False, time_first=False, softmax=good_softmax, use_by=True):
-    """A rnn_output_forward with one mistake switched on."""
-    def forward(x, h0, Wx, Wh, b, Wy, by):
-        h, out = (h0 if use_h0 else np.zeros_like(h0)), []
-        for t in range(x.shape[1]):
-            prev = h
-            a = x[:, t] @ Wx + h @ Wh + b
-            h = activation(a)
-            source = {"prev": prev, "pre": a}.get(step_output, h)
-            out.append(source @ Wy + (by if use_by else 0))
-        scores = np.stack(out, axis=0 if time_first else 1)
-        if last_only:
-            return softmax(scores[:, -1])
-        return scores if softmax is None else softmax(scores, axis=softmax_axis)
-    return forward
+def softmax_over_time(x, h0, Wx, Wh, b, Wy, by):
+    h, scores = h0, []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ Wx + h @ Wh + b)
+        scores.append(h @ Wy + by)
+    return good_softmax(np.stack(scores, axis=1), axis=1)
+
+
+def softmax_over_batch(x, h0, Wx, Wh, b, Wy, by):
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ Wx + h @ Wh + b)
+        out.append(good_softmax(h @ Wy + by, axis=0))
+    return np.stack(out, axis=1)
+
+
+def output_before_update(x, h0, Wx, Wh, b, Wy, by):
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        out.append(good_softmax(h @ Wy + by))
+        h = np.tanh(x[:, t] @ Wx + h @ Wh + b)
+    return np.stack(out, axis=1)
+
+
+def output_from_pre_activation(x, h0, Wx, Wh, b, Wy, by):
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        a = x[:, t] @ Wx + h @ Wh + b
+        out.append(good_softmax(a @ Wy + by))
+        h = np.tanh(a)
+    return np.stack(out, axis=1)
+
+
+def without_output_bias(x, h0, Wx, Wh, b, Wy, by):
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ Wx + h @ Wh + b)
+        out.append(good_softmax(h @ Wy))
+    return np.stack(out, axis=1)
+
+
+def logits(x, h0, Wx, Wh, b, Wy, by):
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ Wx + h @ Wh + b)
+        out.append(h @ Wy + by)
+    return np.stack(out, axis=1)
+
+
+def from_zeros(x, h0, Wx, Wh, b, Wy, by):
+    return good_forward(x, np.zeros_like(h0), Wx, Wh, b, Wy, by)
+
+
+def relu_states(x, h0, Wx, Wh, b, Wy, by):
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        h = np.maximum(0, x[:, t] @ Wx + h @ Wh + b)
+        out.append(good_softmax(h @ Wy + by))
+    return np.stack(out, axis=1)
+
+
+def last_step_only(x, h0, Wx, Wh, b, Wy, by):
+    h = h0
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ Wx + h @ Wh + b)
+    return good_softmax(h @ Wy + by)
+
+
+def time_first(x, h0, Wx, Wh, b, Wy, by):
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ Wx + h @ Wh + b)
+        out.append(good_softmax(h @ Wy + by))
+    return np.stack(out)                                             # np.stack's default axis 0
 
 
 FORWARD_CHECKS = [check.check_rnn_output_forward_basic, check.check_rnn_output_forward_keras,
@@ -143,24 +238,24 @@ def test_right_forward_passes(check_fn):
     check_fn(good_forward)
 
 
-@pytest.mark.parametrize("mistake, message", [
-    (dict(softmax_axis=1), "over the time axis"),
-    (dict(softmax_axis=0), "over the batch axis"),
-    (dict(step_output="prev"), "previous state"),
-    (dict(step_output="pre"), "pre-activations"),
-    (dict(use_by=False), "without the output bias"),
-    (dict(softmax=None), "logits"),
-    (dict(use_h0=False), "starts from zeros"),
-    (dict(activation=lambda a: np.maximum(a, 0)), "relu"),
-    (dict(last_only=True), "only the last step"),
-    (dict(time_first=True), "time first"),
+@pytest.mark.parametrize("wrong, message", [
+    (softmax_over_time, "over the time axis"),
+    (softmax_over_batch, "over the batch axis"),
+    (output_before_update, "previous state"),
+    (output_from_pre_activation, "pre-activations"),
+    (without_output_bias, "without the output bias"),
+    (logits, "logits"),
+    (from_zeros, "starts from zeros"),
+    (relu_states, "relu"),
+    (last_step_only, "only the last step"),
+    (time_first, "time first"),
 ])
-def test_forward_mistakes_are_named(mistake, message):
-    assert message in failure(check.check_rnn_output_forward_basic, make_forward(**mistake))
+def test_forward_mistakes_are_named(wrong, message):
+    assert message in failure(check.check_rnn_output_forward_basic, wrong)
 
 
 def test_forward_mistakes_are_named_in_the_keras_check():
-    assert "without the output bias" in failure(check.check_rnn_output_forward_keras, make_forward(use_by=False))
+    assert "without the output bias" in failure(check.check_rnn_output_forward_keras, without_output_bias)
 
 
 def test_forward_one_step_and_batch_of_one_in_hidden_check():
@@ -171,36 +266,38 @@ def test_forward_one_step_and_batch_of_one_in_hidden_check():
         return good_forward(x, h0, Wx, Wh, b, Wy, by)
 
     check.check_rnn_output_forward_basic(assumes_long_sequences)
-    assert "IndexError" in failure(check.check_rnn_output_forward_random, assumes_long_sequences)
+    with pytest.raises(harness.AnswerRaised) as raised:
+        check.check_rnn_output_forward_random(assumes_long_sequences)
+    assert isinstance(raised.value.error, IndexError)
 
 
-def test_forward_that_calls_an_unfinished_softmax_says_so():
-    namespace = {"np": np}
-
-    def softmax(z, axis=-1):
-        raise NotImplementedError()
-
-    namespace["softmax"] = softmax
+def learners_forward(softmax):
+    """The learner's rnn_output_forward, calling the ``softmax`` of their notebook."""
+    namespace = {"np": np, "softmax": softmax}
     exec("def rnn_output_forward(x, h0, Wx, Wh, b, Wy, by):\n"
          "    h, out = h0, []\n"
          "    for t in range(x.shape[1]):\n"
          "        h = np.tanh(x[:, t] @ Wx + h @ Wh + b)\n"
          "        out.append(softmax(h @ Wy + by))\n"
          "    return np.stack(out, axis=1)\n", namespace)
+    return namespace["rnn_output_forward"]
+
+
+def test_forward_that_calls_an_unfinished_or_wrong_softmax_says_so():
+    def softmax(z, axis=-1):
+        raise NotImplementedError()
+
     assert "calls `softmax`, which is not written yet" in failure(
-        check.check_rnn_output_forward_basic, namespace["rnn_output_forward"])
-
-    namespace["softmax"] = always_axis_zero  # a wrong softmax: the failure points to it
-    assert "make sure the softmax tests pass first" in failure(
-        check.check_rnn_output_forward_basic, namespace["rnn_output_forward"])
-
-    namespace["softmax"] = good_softmax  # a right softmax passes
-    check.check_rnn_output_forward_basic(namespace["rnn_output_forward"])
+        check.check_rnn_output_forward_basic, learners_forward(softmax))
+    assert "make sure the softmax tests pass first" in failure(      # a wrong softmax: pointed to
+        check.check_rnn_output_forward_basic, learners_forward(always_axis_zero))
+    with pytest.raises(harness.AnswerRaised) as raised:              # an error in it keeps its class
+        check.check_rnn_output_forward_basic(learners_forward(lambda z: z[99]))
+    assert isinstance(raised.value.error, IndexError) and "softmax tests pass first" in str(raised.value)
+    check.check_rnn_output_forward_basic(learners_forward(good_softmax))  # a right softmax passes
 
 
 def test_forward_calling_the_package_is_not_own_work():
-    from rnncourse.reference import rnn
-
     def via_rnn_forward(x, h0, Wx, Wh, b, Wy, by):
         h, _ = rnn.rnn_forward(x, h0, Wx, Wh, b)
         return good_softmax(h @ Wy + by)
@@ -208,8 +305,19 @@ def test_forward_calling_the_package_is_not_own_work():
     def via_reference(x, h0, Wx, Wh, b, Wy, by):
         return rnn.rnn_output_forward(x, h0, Wx, Wh, b, Wy, by)
 
-    assert "rnncourse.reference.rnn.rnn_forward" in failure(check.check_rnn_output_forward_basic, via_rnn_forward)
+    message = failure(check.check_rnn_output_forward_basic, via_rnn_forward)
+    assert "rnncourse.reference.rnn.rnn_forward" in message
     assert "your own" in failure(check.check_rnn_output_forward_basic, via_reference)
+
+
+@pytest.mark.parametrize("exercise, check_fn", [
+    (check.SOFTMAX, check.check_softmax_basic),
+    (check.RNN_OUTPUT_FORWARD, check.check_rnn_output_forward_basic),
+])
+def test_every_forbidden_function_is_caught(exercise, check_fn):
+    assert exercise.forbids
+    for ref in exercise.forbids:
+        assert "your own" in failure(check_fn, lambda *a: ref(*a)), ref.__name__
 
 
 def test_forward_mutating_input_is_caught():
@@ -218,4 +326,6 @@ def test_forward_mutating_input_is_caught():
         h0[...] = 0  # "resetting" the state for the next call changes the caller's array
         return out
 
-    assert "in place" in failure(check.check_rnn_output_forward_basic, mutating)
+    with pytest.raises(harness.ArgumentChanged) as changed:
+        check.check_rnn_output_forward_basic(mutating)
+    assert changed.value.argument == "h0"

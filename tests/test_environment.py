@@ -15,7 +15,8 @@ def _pyproject_requirements():
 
 def _conda_requirements():
     lines = (ROOT / "environment.yml").read_text().splitlines()
-    listed = [m.group(1) for m in (re.match(r"^  - ([A-Za-z0-9_.\-]+[<>=!].*)$", line) for line in lines) if m]
+    requirement = re.compile(r"^\s+- ([A-Za-z0-9_.\-]+[<>=!][^#]*?)\s*(?:#.*)?$")  # conda or pip section
+    listed = [m.group(1) for m in map(requirement.match, lines) if m]
     return {req for req in listed if not req.startswith("python=")}
 
 

@@ -92,14 +92,14 @@ def normalise_folder(submitted, target, notebook_names):
         if found is None:
             notes.append(f"no notebook {name} in the submission")
             continue
+        used.add(found.name)
         try:
             nbformat.read(found, as_version=4)
         except Exception as err:  # noqa: BLE001 (any unreadable file is reported the same way)
-            notes.append(f"{found.name} could not be read as a notebook ({type(err).__name__}: {err})")
+            notes.append(f"{found.name} could not be read as a notebook ({type(err).__name__}: {str(err)[:80]})")
             continue
         if found.name != name:
             notes.append(f"{found.name} was graded as {name}")
-        used.add(found.name)
         shutil.copy(found, target / name)
     timestamp = submitted / "timestamp.txt"
     if timestamp.is_file():

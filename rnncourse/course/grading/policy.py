@@ -8,7 +8,8 @@ replaced by a note, and the exercise it answers scores zero with the reason in i
 Rules for every editable cell: imports only from :data:`ALLOWED_IMPORTS`; no ``exec``, ``eval``,
 ``compile``, ``__import__``, ``open``, ``globals``/``locals``/``vars``, ``setattr``/``delattr``,
 ``getattr`` with a computed or special name; no special ``__attributes__``; no attribute that
-leads to the interpreter (``sys``, ``os``, ``modules``, frames); no attribute assignment outside a
+leads to the interpreter (``os``, ``modules``, frames; of ``sys`` only ``sys.stderr`` and
+a few constants); no attribute assignment outside a
 method's ``self``; no binding of ``check`` or of another exercise's name. Answer
 cells also may not import or use the course package (``rnncourse`` or a name bound to it), nor
 the ``check`` module, nor declare ``global`` names.
@@ -20,7 +21,9 @@ import builtins
 from .normalise import grade_id
 
 ALLOWED_IMPORTS = {"numpy", "math", "cmath", "random", "collections", "itertools", "functools", "operator",
-                   "string", "re", "statistics", "dataclasses", "typing", "time", "keras", "tensorflow"}
+                   "string", "re", "statistics", "dataclasses", "typing", "time", "warnings", "sys", "keras",
+                   "tensorflow"}
+SYS_ATTRIBUTES = {"stdout", "stderr", "float_info", "maxsize"}   # all that ``sys`` may be used for
 DEMO_IMPORTS = {"matplotlib", "rnncourse"}          # also in cells that are not answers
 FORBIDDEN_PACKAGE_PARTS = ("rnncourse.checks", "rnncourse.course")
 FORBIDDEN_CALLS = {"exec", "eval", "compile", "__import__", "open", "globals", "locals", "vars", "setattr",
@@ -98,7 +101,7 @@ class _Rules(ast.NodeVisitor):
     def __init__(self, protected, answer, package):
         self.protected, self.answer, self.package = protected, answer, package
         self.local = None                            # None at the cell's top level
-        self.safe_getattr = set()
+        self.safe_getattr, self.safe_sys, self.sys_names = set(), set(), set()
         self.found = []
 
     def visit_FunctionDef(self, node):
@@ -120,9 +123,12 @@ class _Rules(ast.NodeVisitor):
 
     def visit_Import(self, node):
         self._imports([alias.name for alias in node.names])
+        self.sys_names |= {alias.asname or alias.name for alias in node.names if alias.name == "sys"}
 
     def visit_ImportFrom(self, node):
         self._imports([node.module or "."] if node.level == 0 else ["."])
+        if node.module == "sys" and any(alias.name not in SYS_ATTRIBUTES for alias in node.names):
+            self.found.append(f"it imports from `sys` more than {sorted(SYS_ATTRIBUTES)}")
         if self.local is None:
             for alias in node.names:
                 self._binds(alias.asname or alias.name)
@@ -152,12 +158,16 @@ class _Rules(ast.NodeVisitor):
             self._binds(name)
         elif name in FORBIDDEN_CALLS or (name.startswith("__") and name not in ALLOWED_DUNDERS):
             self.found.append(f"it uses `{name}`")
+        elif name in self.sys_names and id(node) not in self.safe_sys:
+            self.found.append(f"it uses `sys` for more than {sorted(SYS_ATTRIBUTES)}")
         elif name == "getattr" and id(node) not in self.safe_getattr:
             self.found.append("it calls `getattr` with a computed or special attribute name")
         elif self.answer and name in self.package and not (self.local and name in self.local):
             self.found.append(f"it uses `{name}` from the course package: graded work must be your own")
 
     def visit_Attribute(self, node):
+        if isinstance(node.value, ast.Name) and node.value.id in self.sys_names and node.attr in SYS_ATTRIBUTES:
+            self.safe_sys.add(id(node.value))
         if not _plain(node.attr):
             self.found.append(f"it reaches the attribute `.{node.attr}`")
         if isinstance(node.ctx, (ast.Store, ast.Del)):

@@ -20,7 +20,8 @@ from traitlets import Integer
 from .normalise import grade_id, normalise_cells
 from .policy import notebook_verdicts
 
-NOT_RUN = "# Not run by the grader (rnncourse grading policy): {reasons}.\n# Your code is kept in your submitted notebook.\n"
+NOT_RUN = ("# Not run by the grader (rnncourse grading policy): {reasons}.\n"
+           "# Your code is kept in your submitted notebook.\n")
 
 
 def _notes(nb):
@@ -31,8 +32,8 @@ def release_notebook(config, resources):
     """The released copy of the notebook being graded (what the students were given)."""
     info = resources["nbgrader"]
     coursedir = CourseDirectory(config=config)
-    path = Path(coursedir.format_path(coursedir.release_directory, ".", info["assignment"])) / f"{info['notebook']}.ipynb"
-    return nbformat.read(path, as_version=4)
+    folder = Path(coursedir.format_path(coursedir.release_directory, ".", info["assignment"]))
+    return nbformat.read(folder / f"{info['notebook']}.ipynb", as_version=4)
 
 
 class NormaliseCells(NbGraderPreprocessor):
@@ -68,7 +69,8 @@ class ReportPolicy(NbGraderPreprocessor):
                 reasons.setdefault(verdict["exercise"], []).extend(verdict["reasons"])
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
-            exercise = _tested_exercise(grade_id(cell), reasons) if meta.get("grade") and not meta.get("solution") else None
+            is_test = meta.get("grade") and not meta.get("solution")
+            exercise = _tested_exercise(grade_id(cell), reasons) if is_test else None
             if exercise is not None:
                 message = (f"the answer to `{exercise}` was not run, because "
                            f"{'; '.join(dict.fromkeys(reasons[exercise]))}")

@@ -27,8 +27,6 @@ from traitlets import Integer, Unicode
 
 UNSANDBOXED = "RNNCOURSE_UNSANDBOXED"
 MEMORY_LIMIT = 6 * 2 ** 30          # bytes of address space; TensorFlow alone maps about 2.5 GiB
-ANSWER_SECONDS = 20                 # answer and test cells: one function and its checks
-OTHER_SECONDS = 300                 # demos and training cells; each unit's run well below it
 
 
 class SandboxUnavailable(RuntimeError):
@@ -75,8 +73,8 @@ def bwrap_argv(kernel_argv, course_root, scratch, memory_limit=MEMORY_LIMIT):
              # own PID namespace (its init ignores signals sent from inside) and a session of its own:
              # no signal the kernel sends reaches the grader or the sandbox
              "--unshare-all", "--new-session", "--die-with-parent", "--chdir", str(scratch / "work"),
-             "--unsetenv", "JPY_PARENT_PID",  # its parent is the namespace's init, not the grader
-             "--setenv", "HOME", str(scratch / "work"), "--setenv", "MPLCONFIGDIR", str(scratch / "work"),
+             "--setenv", "JPY_PARENT_PID", "1",  # its parent is the namespace's init: no polling, no banner
+             "--setenv", "HOME", str(scratch), "--setenv", "MPLCONFIGDIR", str(scratch),
              "--", *kernel_argv]
     return argv
 
@@ -112,18 +110,37 @@ class SandboxedKernelManager(AsyncKernelManager):
             shutil.rmtree(self._scratch, ignore_errors=True)
 
 
-def cell_timeout(cell):
-    """Seconds a cell may run: short for answer and test cells, longer for demos."""
-    meta = cell.metadata.get("nbgrader", {})
-    return ANSWER_SECONDS if meta.get("solution") or meta.get("grade") else OTHER_SECONDS
-
-
 class SandboxedExecute(Execute):
-    """nbgrader's Execute step, with each kernel in the sandbox and a time limit per kind of cell."""
+    """nbgrader's Execute step, with each kernel in the sandbox and a time limit per kind of cell.
+
+    Answer and test cells get ``answer_timeout`` seconds, others ``other_timeout``. Once a cell
+    has run out of time the student's code is known to hang, so every later cell of that
+    notebook gets ``hung_timeout``: an endless loop costs seconds per cell that calls it, not
+    minutes per demo cell.
+    """
+
+    answer_timeout = Integer(20, help="Seconds an answer or test cell may run.").tag(config=True)
+    other_timeout = Integer(300, help="Seconds any other cell (demos, training) may run.").tag(config=True)
+    hung_timeout = Integer(5, help="Seconds each cell may run once one cell has timed out.").tag(config=True)
 
     def __init__(self, **kwargs):
         require_sandbox()
         if sandbox_tool() is not None:
             kwargs["kernel_manager_class"] = SandboxedKernelManager
-        kwargs.setdefault("timeout_func", cell_timeout)
         super().__init__(**kwargs)
+        self.timeout_func = self.cell_timeout
+        self.hung = False
+
+    def preprocess(self, nb, resources=None, **kwargs):
+        self.hung = False
+        return super().preprocess(nb, resources, **kwargs)
+
+    def cell_timeout(self, cell):
+        meta = cell.metadata.get("nbgrader", {})
+        if self.hung:
+            return self.hung_timeout
+        return self.answer_timeout if meta.get("solution") or meta.get("grade") else self.other_timeout
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.hung = True
+        return await super()._async_handle_timeout(timeout, cell)
