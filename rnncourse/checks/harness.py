@@ -298,12 +298,14 @@ def matching_mistake(actual, expected, mistakes, atol=1e-6, rtol=1e-5):
             wrong = np.asarray(wrong() if callable(wrong) else wrong)
         except Exception:  # the mistake cannot happen with these shapes
             continue
-        if _close(actual, wrong, atol, rtol) and not _close(wrong, expected, atol, rtol):
+        if close(actual, wrong, atol, rtol) and not close(wrong, expected, atol, rtol):
             return explanation
     return None
 
 
-def _close(a, b, atol, rtol):
+def close(a, b, atol=1e-6, rtol=1e-5):
+    """Whether two arrays have the same shape and values within the tolerances."""
+    a, b = np.asarray(a), np.asarray(b)
     return a.shape == b.shape and a.dtype != object and b.dtype != object and np.allclose(a, b, atol=atol, rtol=rtol)
 
 
