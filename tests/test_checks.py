@@ -10,10 +10,10 @@ import json
 
 import numpy as np
 import pytest
-
-from rnncourse.course import release
 from failures import failure_message
-from rnncourse.checks import char_model, core, harness, welcome
+
+from rnncourse.checks import core, harness, welcome
+from rnncourse.course import release
 
 pytestmark = pytest.mark.usefixtures("keras_seeded")
 
@@ -96,59 +96,6 @@ def test_one_hot_mistakes():
     with pytest.raises(harness.ArgumentChanged) as changed:
         welcome.check_one_hot_encode_values(mutating)
     assert changed.value.argument == "indices"
-
-
-def test_char_model_mistakes():
-    good = answers("08_char_model")
-
-    def unsorted_vocab(text):
-        chars = list(dict.fromkeys(text))
-        return chars, {c: i for i, c in enumerate(chars)}, dict(enumerate(chars))
-
-    assert "sort them" in failure(char_model.check_build_vocab_seed, unsorted_vocab)
-
-    def one_window_too_many(text, seq_length, c2i):
-        codes = [c2i[c] for c in text] + [0]
-        n = len(text) - seq_length + 1
-        return np.array([codes[i:i + seq_length] for i in range(n)]), np.array(codes[seq_length:seq_length + n])
-
-    assert "off-by-one" in failure(char_model.check_make_sequences_seed, one_window_too_many)
-
-    def target_is_last_input(text, seq_length, c2i):
-        X, _ = good["make_sequences"](text, seq_length, c2i)
-        return X, X[:, -1]
-
-    assert "character after it" in failure(char_model.check_make_sequences_seed, target_is_last_input)
-
-    def tanh_model(seq_length, vocab_size, units=50, activation="relu"):
-        return good["build_char_model"](seq_length, vocab_size, units, "tanh")
-
-    assert "activation" in failure(char_model.check_build_char_model_structure, tanh_model)
-
-    def uncompiled(seq_length, vocab_size, units=50, activation="relu"):
-        import keras
-        return keras.Sequential([keras.Input((seq_length, vocab_size)), keras.layers.SimpleRNN(units, activation=activation),
-                                 keras.layers.Dense(vocab_size, activation="softmax")])
-
-    assert "not compiled" in failure(char_model.check_build_char_model_structure, uncompiled)
-
-    def ignores_temperature(probs, temperature=1.0, rng=None):
-        rng = rng or np.random.default_rng()
-        return int(np.argmax(probs)) if temperature == 0 else int(rng.choice(len(probs), p=probs))
-
-    assert "with temperature 0.5" in failure(char_model.check_sample_next_char_distribution, ignores_temperature)
-
-    def unseeded(probs, temperature=1.0, rng=None):
-        return good["sample_next_char"](probs, temperature, np.random.default_rng())
-
-    assert "seeded alike" in failure(char_model.check_sample_next_char_distribution, unseeded)
-
-    def whole_start_window(model, start, length, c2i, i2c, seq_length, temperature=0.0, rng=None):
-        return good["generate_text"](model, start[:seq_length], length, c2i, i2c, seq_length)[:len(start)] + "x" * length
-
-    assert "begin with the start string" in failure(char_model.check_generate_text_basic, whole_start_window)
-    assert "number of windows (48)" in failure(
-        char_model.check_max_achievable_accuracy_seed, lambda text, k: 46 / len(text))
 
 
 def test_an_attribute_named_like_a_reference_is_not_flagged():

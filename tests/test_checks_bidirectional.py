@@ -6,13 +6,11 @@ asserts that the check fails with the explanation of that mistake (and not some 
 
 import numpy as np
 import pytest
-
 from failures import failure_message
-from rnncourse.reference import bidirectional
-from rnncourse.reference import rnn
-from rnncourse.checks import bidirectional as check
-from rnncourse.checks import core
 
+from rnncourse.checks import bidirectional as check
+from rnncourse.checks import harness
+from rnncourse.reference import bidirectional, rnn
 
 failure = failure_message
 
@@ -135,6 +133,24 @@ def test_an_unknown_mistake_says_which_half_and_which_steps():
         check.check_birnn_forward_basic, forward_without_tanh_at_the_end)
 
 
+def test_an_unknown_mistake_is_told_what_the_first_and_last_steps_should_be():
+    def no_backward_bias(x, h0_fwd, h0_bwd, params_fwd, params_bwd):
+        Wx, Wh, b = params_bwd
+        return good(x, h0_fwd, h0_bwd, params_fwd, (Wx, Wh, 0 * b))
+
+    message = failure(check.check_birnn_forward_time_order, no_backward_bias)
+    assert "out[:, T-1, H:] should be the backward state after reading x_T alone" in message
+    assert "out[:, 0, :H] should be" not in message     # the forward half is right
+
+
+def test_float32_answers_are_compared_at_float32_precision():
+    def in_float32(x, h0_fwd, h0_bwd, params_fwd, params_bwd):
+        return good(x, h0_fwd, h0_bwd, params_fwd, params_bwd).astype(np.float32)
+
+    for check_fn in ALL_CHECKS:
+        check_fn(in_float32)
+
+
 def test_a_tuple_with_a_cache_is_explained():
     assert "without a cache" in failure(check.check_birnn_forward_basic, lambda *a: (good(*a), []))
     assert "numpy array" in failure(check.check_birnn_forward_basic, lambda *a: good(*a).tolist()[0][0])
@@ -142,7 +158,7 @@ def test_a_tuple_with_a_cache_is_explained():
 
 def test_a_wrong_shape_is_explained():
     message = failure(check.check_birnn_forward_basic, lambda *a: good(*a)[:, :, :3])
-    assert "expected (N, T, 2H) = (2, 4, 10)" in message
+    assert "has shape (2, 4, 3); expected (2, 4, 10)" in message and "(N, T, 2H) = (2, 4, 10)" in message
 
 
 def test_calling_a_reference_is_not_own_work():
@@ -173,6 +189,14 @@ def test_calling_a_reference_is_not_own_work():
     assert "rnncourse.reference.bidirectional.birnn_forward" in failure(check.check_birnn_forward_random, wrapper)
 
 
+def test_every_forbidden_object_is_caught():
+    forbidden = {bidirectional.birnn_forward, rnn.rnn_forward, rnn.rnn_step_forward, rnn.run_over_time}
+    assert forbidden <= set(check.BIRNN_FORWARD.forbids)
+    for ref in check.BIRNN_FORWARD.forbids:
+        for check_fn in ALL_CHECKS:
+            assert "your own" in failure(check_fn, lambda *a, ref=ref: ref(*a)), (ref, check_fn)
+
+
 def test_blank_and_mutating_answers_are_explained():
     def blank(x, h0_fwd, h0_bwd, params_fwd, params_bwd):
         raise NotImplementedError()
@@ -184,7 +208,17 @@ def test_blank_and_mutating_answers_are_explained():
         x[:] = x[:, ::-1].copy()                        # x is now reversed for the caller too
         return np.concatenate([h_fwd, run(x, h0_bwd, params_bwd)[:, ::-1]], axis=-1)
 
-    assert "changed its argument number 1 in place" in failure(check.check_birnn_forward_random, reverses_in_place)
+    with pytest.raises(harness.ArgumentChanged) as changed:
+        check.check_birnn_forward_random(reverses_in_place)
+    assert changed.value.argument == "x"
+
+    def flips_h0(x, h0_fwd, h0_bwd, params_fwd, params_bwd):
+        h0_bwd *= -1                                    # in place: the caller's h0_bwd changes sign
+        return good(x, h0_fwd, -h0_bwd, params_fwd, params_bwd)
+
+    with pytest.raises(harness.ArgumentChanged) as changed:
+        check.check_birnn_forward_basic(flips_h0)
+    assert changed.value.argument == "h0_bwd"
 
 
 def test_check_inputs_are_seeded():

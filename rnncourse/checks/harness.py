@@ -18,7 +18,6 @@ anything: failures that a caller may want to tell apart are subclasses with attr
 """
 
 import contextlib
-import copy
 import dis
 import functools
 import io
@@ -164,7 +163,7 @@ class Exercise:
         (:class:`ArgumentChanged`, naming it). Warnings and stderr output of the learner's code
         are printed as advice: they cost no points.
         """
-        before = copy.deepcopy(args)
+        before = {name: _snapshot(value) for name, value in args.items()}
         heard, stderr = [], io.StringIO()
         try:
             with warnings.catch_warnings(record=True) as heard, contextlib.redirect_stderr(stderr):
@@ -218,6 +217,15 @@ class Exercise:
 
 def _kind_name(kind):
     return "numpy array" if kind is np.ndarray else " or ".join(k.__name__ for k in np.atleast_1d(kind))
+
+
+def _snapshot(value):
+    """A copy of the arrays in ``value`` (lists and tuples followed); other objects as they are."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_snapshot(v) for v in value) if not hasattr(value, "_fields") else value
+    return value
 
 
 def _same(old, new):
