@@ -12,6 +12,8 @@ from rnncourse.checks import architecture as check
 from rnncourse.checks import harness
 from rnncourse.reference import rnn
 
+pytestmark = pytest.mark.usefixtures("keras_seeded")
+
 failure = failure_message
 
 

@@ -12,6 +12,8 @@ from rnncourse.checks import bidirectional as check
 from rnncourse.checks import harness
 from rnncourse.reference import bidirectional, rnn
 
+pytestmark = pytest.mark.usefixtures("keras_seeded")
+
 failure = failure_message
 
 

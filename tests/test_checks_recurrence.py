@@ -13,6 +13,8 @@ from rnncourse.checks import harness
 from rnncourse.checks import recurrence as check
 from rnncourse.reference import rnn
 
+pytestmark = pytest.mark.usefixtures("keras_seeded")
+
 failure = failure_message
 
 
