@@ -3,12 +3,13 @@
 import keras
 import numpy as np
 import pytest
-
 from failures import failure_message
+
+from rnncourse.checks import forecasting as check
 from rnncourse.data import series as forecasting
 from rnncourse.models import forecaster
-from rnncourse.checks import core
-from rnncourse.checks import forecasting as check
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 L = keras.layers
 

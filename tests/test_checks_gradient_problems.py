@@ -6,11 +6,12 @@ test asserts that the check fails with the explanation of that mistake.
 
 import numpy as np
 import pytest
-
 from failures import failure_message
-from rnncourse.reference import clipping
-from rnncourse.checks import core
+
 from rnncourse.checks import gradient_problems as check
+from rnncourse.reference import clipping
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 VALUE_CHECKS = [check.check_clip_by_value_basic, check.check_clip_by_value_hidden]
 GLOBAL_CHECKS = [check.check_clip_by_global_norm_basic, check.check_clip_by_global_norm_hidden]

@@ -6,13 +6,13 @@ mistake, and the test asserts that the check fails with the explanation of that 
 
 import numpy as np
 import pytest
-
 from failures import failure_message
+
+from rnncourse.checks import lstm_gru as check
 from rnncourse.reference import gru as gru_reference
 from rnncourse.reference import lstm as lstm_reference
-from rnncourse.checks import core
-from rnncourse.checks import lstm_gru as check
 
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 failure = failure_message
 
@@ -183,7 +183,8 @@ def gru_step(order="zrh", update="z*h+(1-z)*ht", reset="after", rec_bias="inside
     """A GRU step reading the blocks in ``order``, with the given mistakes."""
     def step(x, prev_h, Wx, Wh, b):
         A, B = (Wh, Wx) if swap else (Wx, Wh)
-        b_in, b_rec = (b[rows[0]] if rows[0] is not None else 0 * b[0]), (b[rows[1]] if rows[1] is not None else 0 * b[1])
+        b_in = b[rows[0]] if rows[0] is not None else 0 * b[0]
+        b_rec = b[rows[1]] if rows[1] is not None else 0 * b[1]
         xs = dict(zip(order, np.split(x @ A + b_in, 3, axis=1)))
         hs = dict(zip(order, np.split(prev_h @ B, 3, axis=1)))
         bs = dict(zip(order, np.split(np.broadcast_to(b_rec, (3 * prev_h.shape[1],)), 3)))

@@ -2,11 +2,12 @@
 
 import keras
 import pytest
-
 from failures import failure_message
-from rnncourse.models import rnn_types
-from rnncourse.checks import core
+
 from rnncourse.checks import rnn_types as check
+from rnncourse.models import rnn_types
+
+pytestmark = pytest.mark.usefixtures("keras_seeded")
 
 L = keras.layers
 

@@ -9,8 +9,18 @@ with a regression loss. Each check names the common mistakes by what they produc
 import numpy as np
 
 from ..course.setup import quiet_tensorflow
-from .core import (CheckFailure, assert_own_work, call, expect_close, expect_equal, expect_shape,
-                   expect_value_error, fail, reference, register)
+from .core import (
+    CheckFailure,
+    assert_own_work,
+    call,
+    expect_close,
+    expect_equal,
+    expect_shape,
+    expect_value_error,
+    fail,
+    reference,
+    register,
+)
 
 register({
     "make_windows": "rnncourse.data.series:make_windows",
@@ -258,8 +268,8 @@ def _check_values(fn, window, units, seed):
     _check_compiled(model)
     ref = _reference_model(window, units, seed)
     expect_equal("the number of parameters", model.count_params(), ref.count_params(),
-                 hint=f"GRU(units) on one feature has 3 * (1 * units + units * units) + 2 * 3 * units "
-                      f"weights (Keras's default reset_after=True); Dense(1) has units + 1.")
+                 hint="GRU(units) on one feature has 3 * (1 * units + units * units) + 2 * 3 * units "
+                      "weights (Keras's default reset_after=True); Dense(1) has units + 1.")
     weights = ref.get_weights()
     expect_equal("the shapes of the weights", [w.shape for w in model.get_weights()], [w.shape for w in weights])
     model.set_weights(weights)

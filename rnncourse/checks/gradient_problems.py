@@ -93,7 +93,9 @@ def _expect_new_arrays(result, grads, what):
 
 def _compare_lists(what, result, expected, mistakes):
     """Compare two lists of arrays; if they differ, name the mistake whose output matches."""
-    close = lambda a, b: np.allclose(np.asarray(a, dtype=np.float64), b, atol=ATOL, rtol=RTOL)
+    def close(a, b):
+        return np.allclose(np.asarray(a, dtype=np.float64), b, atol=ATOL, rtol=RTOL)
+
     if all(close(r, e) for r, e in zip(result, expected)):
         return
     for wrong, why in mistakes:
