@@ -5,7 +5,7 @@ The kernel runs under bubblewrap (Debian's ``bubblewrap``, the ``bwrap`` command
 
 - the file system is read-only; the course folder (gradebook, master notebooks, other
   submissions) is hidden behind an empty folder, except the Python environment and the package
-  when they live inside it, which stay visible read-only;
+  when they live inside it (or in /tmp, which is private too), which stay visible read-only;
 - the working directory is an empty, private scratch folder; ``/tmp`` and ``HOME`` are private too;
 - the kernel has its own PID namespace (nothing it starts survives it, and it cannot signal the
   grader), no network (it talks to the grader over Unix sockets in a private folder), and
@@ -66,8 +66,8 @@ def bwrap_argv(kernel_argv, course_root, scratch, memory_limit=MEMORY_LIMIT):
     argv = ["prlimit", f"--as={int(memory_limit)}", "--",
             "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
             "--tmpfs", str(course_root)]
-    for path in visible:
-        if _inside(path, course_root):
+    for path in visible:                  # hidden by /tmp's or the course's empty folder: shown again
+        if _inside(path, course_root) or _inside(path, Path("/tmp").resolve()):
             argv += ["--ro-bind", str(path), str(path)]
     argv += ["--bind", str(scratch), str(scratch),
              # own PID namespace (its init ignores signals sent from inside) and a session of its own:
