@@ -9,6 +9,7 @@ import pytest
 from failures import failure_message
 
 from rnncourse.checks import gradient_problems as check
+from rnncourse.checks import harness
 from rnncourse.reference import clipping
 
 pytestmark = pytest.mark.usefixtures("keras_seeded")
@@ -50,6 +51,7 @@ def test_clip_by_value_mistakes_are_named(check_fn, wrong, message):
 
 
 def test_clip_by_value_in_place_is_named():
+    """Arrays written into, the list's items replaced, and the list extended: each changes grads."""
     def in_place(grads, c):
         for g in grads:
             np.clip(g, -c, c, out=g)
@@ -60,9 +62,15 @@ def test_clip_by_value_in_place_is_named():
             grads[i] = np.clip(g, -c, c)
         return grads
 
+    def extends(grads, c):
+        grads.extend([np.clip(g, -c, c) for g in grads])
+        return grads[len(grads) // 2:]
+
     for check_fn in VALUE_CHECKS:
-        assert "changed grads[0] in place" in failure(check_fn, in_place)
-        assert "changed the list it was given" in failure(check_fn, replaces_items)
+        for wrong in [in_place, replaces_items, extends]:
+            with pytest.raises(harness.ArgumentChanged) as changed:
+                check_fn(wrong)
+            assert changed.value.argument == "grads", wrong.__name__
 
 
 def test_clip_by_value_returning_the_inputs_is_named_in_the_hidden_test():
@@ -98,12 +106,25 @@ def test_library_calls_and_the_reference_are_not_own_work():
     assert "your own" in failure(check.check_clip_by_global_norm_basic, clipping.clip_by_global_norm)
 
 
+@pytest.mark.parametrize("exercise, check_fn", [
+    (check.CLIP_BY_VALUE, check.check_clip_by_value_basic),
+    (check.CLIP_BY_GLOBAL_NORM, check.check_clip_by_global_norm_basic),
+])
+def test_every_forbidden_function_is_caught(exercise, check_fn):
+    assert exercise.forbids
+    for ref in exercise.forbids:
+        assert "your own" in failure(check_fn, lambda *a: ref(*a)), ref.__name__
+    assert "your own" in failure(check_fn, exercise.forbids[0])    # the reference itself
+
+
 def test_blank_answers_are_explained():
     def blank(grads, c):
         raise NotImplementedError()
 
-    assert "not written yet" in failure(check.check_clip_by_value_basic, blank)
-    assert "not written yet" in failure(check.check_clip_by_global_norm_basic, blank)
+    for check_fn in [check.check_clip_by_value_basic, check.check_clip_by_global_norm_basic]:
+        with pytest.raises(harness.NotWritten):
+            check_fn(blank)
+        assert "not written yet" in failure(check_fn, blank)
 
 
 # --- clip_by_global_norm ----------------------------------------------------------------------
@@ -195,8 +216,9 @@ def test_a_zero_gradient_is_named_in_the_hidden_test():
     with np.errstate(all="ignore"):
         check.check_clip_by_global_norm_basic(divides_by_zero)       # no zero gradient there
         assert "divides by zero" in failure(check.check_clip_by_global_norm_hidden, divides_by_zero)
-    message = failure(check.check_clip_by_global_norm_hidden, python_zero_division)
-    assert "ZeroDivisionError" in message and "never divides by zero" in message
+    with pytest.raises(harness.AnswerRaised) as raised:
+        check.check_clip_by_global_norm_hidden(python_zero_division)
+    assert isinstance(raised.value.error, ZeroDivisionError) and "never divides by zero" in str(raised.value)
 
 
 def test_clip_by_global_norm_in_place_is_named():
@@ -207,7 +229,9 @@ def test_clip_by_global_norm_in_place_is_named():
                 g *= max_norm / norm
         return grads, norm
 
-    assert "changed grads[0] in place" in failure(check.check_clip_by_global_norm_basic, in_place)
+    with pytest.raises(harness.ArgumentChanged) as changed:
+        check.check_clip_by_global_norm_basic(in_place)
+    assert changed.value.argument == "grads"
 
 
 def test_returning_the_inputs_under_the_threshold_is_named_in_the_hidden_test():
@@ -228,3 +252,29 @@ def test_max_of_norms_and_last_array_only_are_named():
 
     assert "largest norm of a single array" in failure(check.check_clip_by_global_norm_basic, max_norm_of_arrays)
     assert "last array only" in failure(check.check_clip_by_global_norm_hidden, last_only)
+
+
+def test_a_norm_without_squares_is_named():
+    def no_squares(grads, max_norm):
+        return clip_by_global_norm(grads, max_norm)[0], np.sqrt(sum(np.sum(np.abs(g)) for g in grads))
+
+    for check_fn in GLOBAL_CHECKS:
+        assert "the entries were not squared" in failure(check_fn, no_squares)
+
+
+def test_a_global_norm_summed_over_the_arrays_is_named_though_it_also_scales_wrong():
+    """The norm is checked before the clipped list: the wrong norm is the cause of the wrong scale."""
+    def sums_norms(grads, max_norm):
+        norm = sum(np.linalg.norm(g) for g in grads)        # 3 + 4 = 7 in the visible example, not 5
+        scale = max_norm / norm if norm > max_norm else 1.0
+        return [g * scale for g in grads], norm
+
+    for check_fn in GLOBAL_CHECKS:
+        assert "sum of the norms of the arrays" in failure(check_fn, sums_norms)
+
+
+def test_a_norm_that_is_not_a_number_or_a_wrong_tuple_is_explained():
+    assert "global_norm should be a number" in failure(
+        check.check_clip_by_global_norm_basic, lambda grads, m: (clip_by_global_norm(grads, m)[0], None))
+    assert "should return the tuple (clipped, global_norm)" in failure(
+        check.check_clip_by_global_norm_basic, lambda grads, m: (*clip_by_global_norm(grads, m), None))

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from failures import failure_message
 
+from rnncourse.checks import harness
 from rnncourse.checks import lstm_gru as check
 from rnncourse.reference import gru as gru_reference
 from rnncourse.reference import lstm as lstm_reference
@@ -78,9 +79,16 @@ def test_lstm_step_mistakes_are_named(check_fn, wrong, message):
     assert message in failure(check_fn, wrong)
 
 
+def raised(check_fn, wrong):
+    """The AnswerRaised with which ``check_fn`` reports the error ``wrong`` raised."""
+    with pytest.raises(harness.AnswerRaised) as caught:
+        check_fn(wrong)
+    return caught.value
+
+
 def test_lstm_step_swapped_weights_and_return_values():
-    basic = failure(check.check_lstm_step_forward_basic, lstm_step(swap=True))
-    assert "raised ValueError" in basic and "Wx (D, 4H)" in basic
+    basic = raised(check.check_lstm_step_forward_basic, lstm_step(swap=True))  # D != H: a shape error
+    assert isinstance(basic.error, ValueError) and "Wx (D, 4H)" in str(basic)
     assert "Wx and Wh are swapped" in failure(check.check_lstm_step_forward_random, lstm_step(swap=True))
     assert "next_h and next_c are swapped" in failure(
         check.check_lstm_step_forward_basic, lambda *a: (lstm_step()(*a)[1], lstm_step()(*a)[0], None))
@@ -94,27 +102,61 @@ def test_reference_wrappers_and_blank_answers_are_refused():
     def wrapper(x, prev_h, prev_c, Wx, Wh, b):
         return lstm_reference.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
 
-    assert "calls the package's reference" in failure(check.check_lstm_step_forward_basic, wrapper)
+    assert "your own" in failure(check.check_lstm_step_forward_basic, wrapper)
 
     def gru_wrapper(x, prev_h, Wx, Wh, b):
         return gru_reference.gru_step_forward(x, prev_h, Wx, Wh, b)
 
-    assert "calls the package's reference" in failure(check.check_gru_step_forward_basic, gru_wrapper)
+    assert "your own" in failure(check.check_gru_step_forward_basic, gru_wrapper)
 
     def blank(x, prev_h, Wx, Wh, b):
         raise NotImplementedError()
 
-    assert "not written yet" in failure(check.check_gru_step_forward_basic, blank)
+    with pytest.raises(harness.NotWritten):
+        check.check_gru_step_forward_basic(blank)
 
 
-def test_a_plain_sigmoid_that_overflows_writes_no_warning(recwarn):
-    """Saturated inputs make 1 / (1 + exp(-a)) overflow: the check must not print numpy's warning."""
+@pytest.mark.parametrize("exercise, check_fn", [
+    (check.LSTM_STEP_FORWARD, check.check_lstm_step_forward_basic),
+    (check.LSTM_FORWARD, check.check_lstm_forward_basic),
+    (check.GRU_STEP_FORWARD, check.check_gru_step_forward_basic),
+])
+def test_every_forbidden_function_is_caught(exercise, check_fn):
+    assert exercise.forbids
+    for ref in exercise.forbids:
+        assert "your own" in failure(check_fn, lambda *a: ref(*a)), ref.__name__
+    assert "your own" in failure(check_fn, exercise.forbids[0])    # the reference itself
+
+
+def test_inputs_changed_in_place_are_named():
+    def cell_in_place(x, prev_h, prev_c, Wx, Wh, b):
+        next_h, next_c, cache = lstm_step()(x, prev_h, prev_c.copy(), Wx, Wh, b)
+        prev_c[...] = next_c                                # "update the cell"
+        return next_h, next_c, cache
+
+    def state_in_place(x, prev_h, Wx, Wh, b):
+        next_h, cache = gru_step()(x, prev_h.copy(), Wx, Wh, b)
+        prev_h += next_h - prev_h
+        return next_h, cache
+
+    for check_fn, wrong, argument in [(check.check_lstm_step_forward_basic, cell_in_place, "prev_c"),
+                                      (check.check_gru_step_forward_basic, state_in_place, "prev_h")]:
+        with pytest.raises(harness.ArgumentChanged) as changed:
+            check_fn(wrong)
+        assert changed.value.argument == argument
+
+
+def test_a_plain_sigmoid_that_overflows_writes_no_warning(capsys):
+    """Saturated inputs make 1 / (1 + exp(-a)) overflow: harmless, so no note about numpy's warning."""
     def naive(x, prev_h, prev_c, Wx, Wh, b):
         return lstm_step()(1000 * x, prev_h, prev_c, Wx, Wh, b)
 
     with np.errstate(over="warn"):
         failure(check.check_lstm_step_forward_basic, naive)
-    assert not [w for w in recwarn if "overflow" in str(w.message)]
+        check.check_lstm_step_forward_random(lstm_step())    # large inputs there too
+        check.check_gru_step_forward_random(gru_step())
+    captured = capsys.readouterr()
+    assert "overflow" not in captured.out + captured.err
 
 
 # --- lstm_forward ---------------------------------------------------------------------------
@@ -147,13 +189,17 @@ def test_a_right_lstm_forward_passes(check_fn):
 @pytest.mark.parametrize("wrong, message", [
     (lstm_forward(time_major=True), "stacked on the wrong axis"),
     (lstm_forward(with_h0=True), "h starts with h0"),
+    (lambda *a: (lstm_forward(with_h0=True)(*a)[0][:, :-1], None), "h[:, 0] is h0 and h_T is missing"),
+    (lambda *a: (lstm_forward()(*a)[0][:, -1], None), "only the last state h_T"),
     (lstm_forward(keep="c"), "h holds the cell states"),
     (lstm_forward(carry_c=False), "every step starts from a zero cell"),
     (lstm_forward(carry_h=False), "every step reads h0"),
-    (lstm_forward(step=lstm_step(order="ifoc")), "gate order i, f, o, c"),
-    (lstm_forward(step=lstm_step(out="o*c'")), "without the tanh of the cell"),
-    (lstm_forward(step=lstm_step(cell="c+i*g")), "without the forget gate"),
+    (lstm_forward(step=lstm_step(order="ifoc")), "wrong step: that is the order i, f, o, c"),
+    (lstm_forward(step=lstm_step(out="o*c'")), "wrong step: next_h = o * next_c"),
+    (lstm_forward(step=lstm_step(cell="c+i*g")), "wrong step: next_c = prev_c + i * g"),
     (lstm_forward(step=lstm_step(bias=False)), "without the bias"),
+    (lstm_forward(step=lstm_step(tanh_on="f")), "the forget gate f computed with tanh"),
+    (lstm_forward(step=lstm_step(out="tanh(o*c')")), "the output gate belongs outside the tanh"),
 ])
 @pytest.mark.parametrize("check_fn", FORWARD_CHECKS)
 def test_lstm_forward_mistakes_are_named(check_fn, wrong, message):
@@ -249,15 +295,16 @@ def test_gru_bias_summed_once_is_the_bias_outside_the_reset():
 def test_gru_reset_mistakes_from_a_zero_state_are_explained():
     """From prev_h = 0 three different mistakes give the same number; the message fits all three."""
     def zero_state_check(fn):
-        check._check_gru_step(fn, check._gru_inputs(7, N=3, D=2, H=4, zero_state=True))
+        x, h, _, Wx, Wh, b = harness.rnn_inputs(7, N=3, D=2, H=4, blocks=3, bias_rows=2, zero_state=True)
+        check._check_gru_step(fn, x, h, Wx, Wh, b)
 
     for wrong in [gru_step(reset="before"), gru_step(rec_bias="outside"), gru_step(reset="none")]:
         assert "the recurrent bias sits inside the reset" in failure(zero_state_check, wrong)
 
 
 def test_gru_swapped_weights_and_a_bias_used_as_one_row():
-    basic = failure(check.check_gru_step_forward_basic, gru_step(swap=True))
-    assert "raised ValueError" in basic and "b has shape (2, 3H)" in basic
+    basic = raised(check.check_gru_step_forward_basic, gru_step(swap=True))
+    assert isinstance(basic.error, ValueError) and "b has shape (2, 3H)" in str(basic)
     assert "Wx and Wh are swapped" in failure(check.check_gru_step_forward_random, gru_step(swap=True))
 
     def whole_bias(x, prev_h, Wx, Wh, b):                  # b (2, 3H) added as if it were (3H,)
@@ -266,5 +313,5 @@ def test_gru_swapped_weights_and_a_bias_used_as_one_row():
         z, r = sig(a[:, :H] + rec[:, :H]), sig(a[:, H:2 * H] + rec[:, H:2 * H])
         return z * prev_h + (1 - z) * np.tanh(a[:, 2 * H:] + r * rec[:, 2 * H:]), None
 
-    message = failure(check.check_gru_step_forward_basic, whole_bias)
-    assert "raised ValueError" in message and "b[0] (3H,) is added to x @ Wx" in message
+    whole = raised(check.check_gru_step_forward_basic, whole_bias)
+    assert isinstance(whole.error, ValueError) and "b[0] (3H,) is added to x @ Wx" in str(whole)

@@ -47,13 +47,7 @@ print("\\n".join(alone + together))
 """
 
 
-# Units whose checks still use the old registry (rnncourse/checks/core.py); each passes once ported.
-NOT_YET_ON_THE_HARNESS = {"02_rnn_types", "05_gradient_problems", "06_lstm_gru", "09_forecasting"}
-
-
-@pytest.mark.parametrize("unit", [
-    pytest.param(u, marks=pytest.mark.xfail(strict=True, reason="checks not yet on the harness"))
-    if u in NOT_YET_ON_THE_HARNESS else u for u in release.units()])
+@pytest.mark.parametrize("unit", release.units())
 def test_references_are_refused_alone_and_after_every_other_unit(unit):
     modules = [u.split("_", 1)[1] for u in release.units()]
     module = unit.split("_", 1)[1]
