@@ -4,41 +4,16 @@ The correct answers are taken from the answer cells of ``solutions/`` (so they a
 once); the wrong ones are the mistakes each check promises to recognise.
 """
 
-import ast
 import importlib
-import json
 
 import numpy as np
 import pytest
-from failures import failure_message
+from failures import answers, failure_message
 
 from rnncourse.checks import harness, welcome
 from rnncourse.course import release
 
 pytestmark = pytest.mark.usefixtures("keras_seeded")
-
-
-def answers(unit):
-    """The functions that a unit's master notebook defines in its answer cells.
-
-    Runs the notebook's locked set-up cells whole and the import statements of its other code
-    cells, then its answer cells, in a fresh namespace.
-    """
-    namespace = {"__name__": "learner"}
-    code = [c for path in sorted((release.ROOT / "solutions" / unit).glob("*.ipynb"))
-            for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
-    for cell in code:
-        meta = cell["metadata"].get("nbgrader", {})
-        source = "".join(line for line in cell["source"] if not line.lstrip().startswith(("%", "!")))
-        if meta.get("locked") and not meta.get("grade"):
-            exec(source, namespace)
-        else:
-            imports = [node for node in ast.parse(source).body if isinstance(node, (ast.Import, ast.ImportFrom))]
-            exec(compile(ast.Module(body=imports, type_ignores=[]), "<imports>", "exec"), namespace)
-    for cell in code:
-        if cell["metadata"].get("nbgrader", {}).get("solution"):
-            exec("".join(cell["source"]), namespace)
-    return namespace
 
 
 failure = failure_message

@@ -8,6 +8,8 @@ import platform
 import sys
 import warnings
 
+from . import feedback
+
 DEFAULT_SEED = 0
 
 
@@ -57,8 +59,18 @@ def seed_everything(seed=DEFAULT_SEED):
     keras.utils.set_random_seed(seed)
 
 
+def _ipython():
+    """The running IPython shell, or None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
 def setup_notebook(seed=DEFAULT_SEED):
-    """Prepare a course notebook: silence TensorFlow, seed everything, set plot defaults.
+    """Prepare a course notebook: silence TensorFlow, seed everything, set plot defaults, and
+    show failed checks as their message alone (:mod:`.feedback`).
 
     Prints one line with the versions in use, which is the first thing to paste into a
     question on the course forum.
@@ -81,6 +93,7 @@ def setup_notebook(seed=DEFAULT_SEED):
         "axes.spines.right": False,
     })
     np.set_printoptions(precision=4, suppress=True)
+    feedback.install(_ipython())
     print(f"rnncourse {__version__} | Python {platform.python_version()} | numpy {np.__version__} | "
           f"TensorFlow {tf.__version__} | Keras {keras.__version__} | matplotlib {matplotlib.__version__} | "
           f"seed {seed}")

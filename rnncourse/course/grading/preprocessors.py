@@ -2,7 +2,8 @@
 
 Sanitising (before the notebook runs): :class:`NormaliseCells` puts deleted graded cells back
 and resolves copied ones; :class:`EnforcePolicy` replaces every student cell that breaks the
-policy (:mod:`.policy`) by a note, so it never runs. Autograding (after it ran):
+policy (:mod:`.policy`) by a note, so it never runs; :class:`SkipScorecard` leaves out the
+self-study scorecard. Autograding (after it ran):
 :class:`ReportPolicy` writes the reason into the test cells of an exercise whose answer was not
 run, so they score zero and say why; :class:`LimitOutputSize` trims huge outputs. Feedback:
 :class:`HidePaths` keeps the grader's folders out of what students get back.
@@ -22,6 +23,7 @@ from .policy import notebook_verdicts
 
 NOT_RUN = ("# Not run by the grader (rnncourse grading policy): {reasons}.\n"
            "# Your code is kept in your submitted notebook.\n")
+SKIPPED_SCORECARD = "# The self-study scorecard is not run by the grader: the graded cells above are your score.\n"
 
 
 def _notes(nb):
@@ -56,6 +58,15 @@ class EnforcePolicy(NbGraderPreprocessor):
             where = f"the answer to `{exercise}`" if exercise else f"cell {index}"
             _notes(nb).append(f"{where} was not run: {stated}")
         return nb, resources
+
+
+class SkipScorecard(NbGraderPreprocessor):
+    """The self-study scorecard cell (:mod:`rnncourse.course.scorecard`) is not run when grading."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and cell.metadata.get("rnncourse", {}).get("scorecard"):
+            cell.source = SKIPPED_SCORECARD
+        return cell, resources
 
 
 class ReportPolicy(NbGraderPreprocessor):
