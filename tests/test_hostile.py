@@ -168,6 +168,13 @@ def submissions(course):
         twin.id = f"{twin.get('id', 'cell')}-copy"
         copied.cells.insert(i + 1, twin)
     files["copied_cells"] = ({f"{UNIT}.ipynb": nbformat.writes(copied)}, FULL)
+    disguised = blank(course)  # test cells dressed up as the scorecard, which the grader does not run
+    tests = [c for c in disguised.cells if c.metadata.get("nbgrader", {}).get("grade")
+             and not c.metadata["nbgrader"].get("solution")]
+    tests[0].metadata["nbgrader"]["grade_id"] = "scorecard"
+    for cell in tests[1:]:
+        cell.metadata["rnncourse"] = {"scorecard": True}
+    files["a_disguised_tests"] = ({f"{UNIT}.ipynb": nbformat.writes(disguised)}, 0)
     files["renamed_by_lms"] = ({f"{UNIT} (1).ipynb": nbformat.writes(solved(course))}, FULL)
     files["invalid_json"] = ({f"{UNIT}.ipynb": '{"cells": [ this is not json'}, 0)
     files["a_shadow_package"] = ({f"{UNIT}.ipynb": nbformat.writes(blank(course)),
@@ -205,7 +212,8 @@ STUDENTS = ["correct", "blank", "a_setattr_checks", "a_pass_object", "a_import_h
             "a_sitecustomize", "a_gradebook_writer", "a_gradebook_lock", "a_kill_grader", "ref_importlib",
             "ref_dunder_import", "ref_exec_source", "ref_default_argument", "ref_partial", "endless_loop",
             "memory_hog", "print_flood", "noisy_but_right", "zz_blank_after_attacks", "deleted_tests",
-            "copied_cells", "renamed_by_lms", "invalid_json", "a_shadow_package", "pasted_reference"]
+            "copied_cells", "renamed_by_lms", "invalid_json", "a_shadow_package", "pasted_reference",
+            "a_disguised_tests"]
 
 
 @pytest.mark.parametrize("student", STUDENTS)

@@ -55,13 +55,15 @@ def test_an_unknown_unit_is_refused():
         run_scorecard("4_bptt", {})
 
 
-def test_the_grader_does_not_run_the_scorecard():
-    cell = nbformat.v4.new_code_cell('run_scorecard("04_bptt")', metadata={"rnncourse": {"scorecard": True}})
-    other = nbformat.v4.new_code_cell('run_scorecard("04_bptt")')
-    nb = nbformat.v4.new_notebook(cells=[cell, other])
+def test_the_grader_does_not_run_the_scorecard_and_nothing_else():
+    def cell(**nbgrader):
+        return nbformat.v4.new_code_cell("run_scorecard('04_bptt')", metadata={"nbgrader": nbgrader})
+
+    nb = nbformat.v4.new_notebook(cells=[cell(grade_id="scorecard", grade=False, locked=True),
+                                         cell(grade_id="scorecard", grade=True, locked=True, points=1),
+                                         cell(grade_id="test_rnn_backward_basic", grade=True, locked=True)])
     nb, _ = SkipScorecard().preprocess(nb, {})
-    assert nb.cells[0].source == SKIPPED_SCORECARD
-    assert nb.cells[1].source == 'run_scorecard("04_bptt")'
+    assert [c.source == SKIPPED_SCORECARD for c in nb.cells] == [True, False, False]
 
 
 def test_without_the_masters_it_says_where_it_looked(tmp_path):

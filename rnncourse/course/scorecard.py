@@ -21,7 +21,7 @@ import nbformat
 
 from ..checks.harness import CheckFailure
 
-SCORECARD_METADATA = "scorecard"  # cell.metadata["rnncourse"]["scorecard"] marks the cell that calls it
+SCORECARD_ID = "scorecard"  # the nbgrader grade_id of the locked cell that calls run_scorecard
 
 
 @dataclass

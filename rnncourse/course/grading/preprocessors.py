@@ -18,6 +18,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
+from ..scorecard import SCORECARD_ID
 from .normalise import grade_id, normalise_cells
 from .policy import notebook_verdicts
 
@@ -61,10 +62,15 @@ class EnforcePolicy(NbGraderPreprocessor):
 
 
 class SkipScorecard(NbGraderPreprocessor):
-    """The self-study scorecard cell (:mod:`rnncourse.course.scorecard`) is not run when grading."""
+    """The self-study scorecard cell (:mod:`rnncourse.course.scorecard`) is not run when grading.
+
+    Only an ungraded cell with the scorecard's id is emptied: a test cell dressed up as the
+    scorecard still runs (and one renamed away was restored by :class:`NormaliseCells`).
+    """
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and cell.metadata.get("rnncourse", {}).get("scorecard"):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade_id") == SCORECARD_ID and not meta.get("grade"):
             cell.source = SKIPPED_SCORECARD
         return cell, resources
 
