@@ -29,6 +29,10 @@ def step_without_bias(x, prev_h, Wx, Wh, b):
     return np.tanh(x @ Wx + prev_h @ Wh), None
 
 
+def step_bias_outside(x, prev_h, Wx, Wh, b):
+    return np.tanh(x @ Wx + prev_h @ Wh) + b, None
+
+
 def step_relu(x, prev_h, Wx, Wh, b):
     return np.maximum(0, x @ Wx + prev_h @ Wh + b), None
 
@@ -77,6 +81,7 @@ def test_a_right_step_passes(check_fn):
 
 @pytest.mark.parametrize("wrong, message", [
     (step_without_bias, "the bias is missing"),
+    (step_bias_outside, "b is added after the tanh"),
     (step_relu, "relu(x Wx + prev_h Wh + b)"),
     (step_sigmoid, "sigmoid(x Wx + prev_h Wh + b)"),
     (step_no_activation, "the pre-activation"),
@@ -89,11 +94,15 @@ def test_step_mistakes_are_named(check_fn, wrong, message):
     assert message in failure(check_fn, wrong)
 
 
-def test_swapped_weights_are_named_where_the_shapes_allow_it():
-    """With D != H a swap raises a shape error, explained with the shapes; with D == H it is named."""
+def test_swapped_weights_are_named_even_where_they_stop_with_a_shape_error():
+    """With D != H a swap raises a shape error: the check reruns the answer with D == H and names the
+    swap, without numpy's matmul message; with D == H it is named directly."""
     with pytest.raises(harness.AnswerRaised) as raised:
         check.check_rnn_step_forward_basic(step_swapped)
-    assert isinstance(raised.value.error, ValueError) and "x (N, D) @ Wx (D, H)" in str(raised.value)
+    message = str(raised.value)
+    assert isinstance(raised.value.error, ValueError)
+    assert "Wx and Wh are swapped" in message and "x (2, 3), Wx (3, 4), Wh (4, 4)" in message
+    assert "matmul" not in message and "gufunc" not in message
     assert "Wx and Wh are swapped" in failure(check.check_rnn_step_forward_square, step_swapped)
     assert "column-vector formula" in failure(check.check_rnn_step_forward_square, step_column_formula)
 
@@ -175,6 +184,23 @@ def forward_storing_before_the_step(x, h0, Wx, Wh, b):
     return h, None
 
 
+def forward_preallocated(x, h0, Wx, Wh, b):
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]))
+    for t in range(T):
+        h[:, t], _ = step(x[:, t], h[:, t - 1], Wx, Wh, b)                  # at t = 0, h[:, -1] is still 0
+    return h, None
+
+
+def forward_from_step_one(x, h0, Wx, Wh, b):
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]))
+    h[:, 0] = h0
+    for t in range(1, T):
+        h[:, t], _ = step(x[:, t], h[:, t - 1], Wx, Wh, b)
+    return h, None
+
+
 def forward_last_only(x, h0, Wx, Wh, b):
     prev_h = h0
     for t in range(x.shape[1]):
@@ -215,6 +241,8 @@ def test_a_right_forward_passes(check_fn):
     (forward_with_h0, "h starts with h0"),
     (forward_storing_before_the_step, "h[:, 0] is h0"),
     (forward_last_only, "only the last state"),
+    (forward_preallocated, "started from zeros"),
+    (forward_calling(step_bias_outside), "each step computes tanh(x Wx + prev_h Wh) + b"),
     (forward_from_h0, "every step starts from h0"),
     (forward_storing_pre_activations, "h holds the pre-activations"),
     (forward_calling(step_without_bias), "the bias is missing"),
@@ -252,7 +280,7 @@ def test_states_stacked_time_first_show_two_different_shapes(check_fn, shapes):
 
 def test_forward_mistakes_that_need_square_shapes_are_named_in_the_hidden_check():
     """D == H lets a swap run; N == T (or T == 1) lets x[t] run. Only the hidden check has those shapes."""
-    assert "raised ValueError" in failure(check.check_rnn_forward_basic, forward_calling(step_swapped))
+    assert "Wx and Wh are swapped" in failure(check.check_rnn_forward_basic, forward_calling(step_swapped))
     assert "Wx and Wh are swapped" in failure(check.check_rnn_forward_random, forward_calling(step_swapped))
     hidden = check.check_rnn_forward_random
     assert "column-vector formula" in failure(hidden, forward_calling(step_column_formula))
@@ -260,6 +288,11 @@ def test_forward_mistakes_that_need_square_shapes_are_named_in_the_hidden_check(
     with pytest.raises(harness.AnswerRaised) as raised:                     # N = 2, T = 3: x[t] cannot run
         check.check_rnn_forward_basic(forward_reading_x_t)
     assert "x[:, t] is the input at step t" in str(raised.value)
+
+
+def test_a_loop_that_skips_the_first_input_is_named():
+    """h[:, 0] = h0 and a loop from t = 1: needs T > 1, so the visible check names it."""
+    assert "x[:, 0] is never read" in failure(check.check_rnn_forward_basic, forward_from_step_one)
 
 
 def test_forward_returning_one_array_or_changing_h0():

@@ -60,6 +60,17 @@ def test_all_types_in_one_figure():
     assert titles == [type_diagrams.TYPES[k][0] for k in type_diagrams.TYPES]
 
 
+def test_the_overview_draws_the_models_of_the_exercises():
+    """By default the five-panel figure wires one-to-many and the encoder-decoder as the Keras
+    builders do: x, or the context c, read at every step; the decoder starts from s_0."""
+    fig = type_diagrams.draw_all_types(T=3, S=2)
+    panels = {type_diagrams.TYPES[k][0]: k for k in type_diagrams.TYPES}
+    by_kind = {panels[ax.get_title().split("\n")[0]]: ax for ax in fig.axes}
+    assert _labels(by_kind["one_to_many"]).count("$x$") == 2              # S = 2 steps, x at each
+    enc_dec = _labels(by_kind["encoder_decoder"])
+    assert enc_dec.count("$c$") == 2 and "$s_0$" in enc_dec
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="kind must be one of"):
         type_diagrams.draw_type("one_to_two")

@@ -12,7 +12,7 @@ import numpy as np
 from ..course.setup import quiet_tensorflow
 from ..models import keras_simple_rnn, rnn_types
 from ..reference import birnn_forward, rnn, sigmoid
-from .harness import Exercise, expect_close, fail, rnn_inputs
+from .harness import AnswerRaised, CheckFailure, Exercise, expect_close, fail, matching_mistake, rnn_inputs
 
 STEP_SHAPES = ("x (N, D) @ Wx (D, H) is (N, H); prev_h (N, H) @ Wh (H, H) is (N, H); b (H,) is added to "
                "every row. Row vectors, batch first: the input multiplies Wx from the left.")
@@ -55,25 +55,69 @@ WRONG_STEPS = [
     ("tanh(x Wx + prev_h Wh.T + b)", "in the row-vector convention prev_h multiplies Wh from the left, as "
      "it is: prev_h @ Wh (Wh[i, j] connects unit i of prev_h to unit j of next_h).",
      lambda x, h, Wx, Wh, b: _next_h(x, h, Wx, Wh.T, b)),
+    ("tanh(x Wx + prev_h Wh) + b", "b is added after the tanh; it belongs inside it: np.tanh(x @ Wx + "
+     "prev_h @ Wh + b). Added outside, it shifts the state out of (-1, 1).",
+     lambda x, h, Wx, Wh, b: _next_h(x, h, Wx, Wh, 0 * b) + b),
     ("tanh(x Wh + prev_h Wx + b)", "Wx and Wh are swapped. Wx (D, H) reads the input x; Wh (H, H) reads the "
-     "previous state prev_h. (Here D == H, so the swap ran without a shape error.)",
-     lambda x, h, Wx, Wh, b: _next_h(x, h, Wh, Wx, b)),
+     "previous state prev_h.", lambda x, h, Wx, Wh, b: _next_h(x, h, Wh, Wx, b)),
     ("tanh(x Wx.T + prev_h Wh.T + b)", "that is the column-vector formula: with row vectors write x @ Wx + "
      "prev_h @ Wh, weights as given (Keras's layout).", lambda x, h, Wx, Wh, b: _next_h(x, h, Wx.T, Wh.T, b)),
 ]
 
 
+def _explain_shape_error(exercise, raised, run, sizes, mistakes, **inputs):
+    """``raised`` (AnswerRaised) explained, if it is a shape error that a named mistake makes.
+
+    With D != H, swapped or transposed weights stop at the first product. The answer is run once
+    more on inputs of the same sizes but D == H, where such a mistake runs; if its result there
+    matches one of ``mistakes(*inputs)``, the returned failure names it. ``run(**inputs)`` returns
+    the answer's main array; ``sizes`` names the inputs' shapes for the message.
+    """
+    if not isinstance(raised.error, ValueError):
+        return raised
+    try:
+        result = run(**inputs)
+    except CheckFailure:
+        return raised
+    expected, wrongs = mistakes(**inputs)
+    named = matching_mistake(result, expected, wrongs)
+    if named is None:
+        return raised
+    return AnswerRaised(
+        f"`{exercise.name}` stopped with {type(raised.error).__name__}: two arrays whose shapes do not fit "
+        f"were multiplied ({sizes}, so D != H). The check ran it again on inputs with D == H, where those "
+        f"shapes fit; there {named}", raised.error)
+
+
+def _step_mistakes(x, prev_h, Wx, Wh, b):
+    args = (x, prev_h, Wx, Wh, b)
+    return _next_h(*args), [(f"it matches {formula}: {advice}", functools.partial(wrong, *args))
+                            for formula, advice, wrong in WRONG_STEPS]
+
+
 def _check_step(fn, x, prev_h, Wx, Wh, b):
-    expected, args = _next_h(x, prev_h, Wx, Wh, b), (x, prev_h, Wx, Wh, b)
-    result = RNN_STEP_FORWARD.call(fn, x=x, prev_h=prev_h, Wx=Wx, Wh=Wh, b=b)
+    try:
+        result = RNN_STEP_FORWARD.call(fn, x=x, prev_h=prev_h, Wx=Wx, Wh=Wh, b=b)
+    except AnswerRaised as raised:
+        N, H = prev_h.shape
+        square = dict(zip(("x", "prev_h", "Wx", "Wh", "b"), _cell(0, N=N, D=H, H=H)))
+
+        def run(**inputs):
+            return RNN_STEP_FORWARD.returns(RNN_STEP_FORWARD.call(fn, **inputs), "next_h", "cache")[0]
+
+        raise _explain_shape_error(RNN_STEP_FORWARD, raised, run, _shapes(x=x, Wx=Wx, Wh=Wh),
+                                   _step_mistakes, **square) from None
     next_h, _ = RNN_STEP_FORWARD.returns(result, "next_h", "cache")
+    expected, mistakes = _step_mistakes(x, prev_h, Wx, Wh, b)
     N, H = expected.shape
     if next_h.shape == (H, N) != (N, H):                             # so the inputs start with N != H
         fail(f"next_h has shape {next_h.shape}; expected (N, H) = {(N, H)}: one row per example. "
              f"Did you use the column convention (Wx.T @ x.T)? {STEP_SHAPES}")
-    mistakes = [(f"it matches {formula}: {advice}", functools.partial(wrong, *args))
-                for formula, advice, wrong in WRONG_STEPS]
     expect_close("next_h", next_h, expected, mistakes=mistakes)
+
+
+def _shapes(**arrays):
+    return ", ".join(f"{name} {value.shape}" for name, value in arrays.items())
 
 
 def check_rnn_step_forward_basic(fn):
@@ -109,13 +153,14 @@ def _run(step, inputs, h0, Wx, Wh, b):
     return np.stack(list(states)[1:], axis=1)
 
 
-def _check_forward(fn, x, h0, Wx, Wh, b):
+def _forward_mistakes(x, h0, Wx, Wh, b):
+    """The expected states h (N, T, H) and the common wrong loops, as ``(explanation, wrong)``."""
     expected, weights = rnn.rnn_forward(x, h0, Wx, Wh, b)[0], (Wx, Wh, b)
-    h, _ = RNN_FORWARD.returns(RNN_FORWARD.call(fn, x=x, h0=h0, Wx=Wx, Wh=Wh, b=b), "h", "cache")
     (N, T, _), H = x.shape, h0.shape[1]
+    steps = x.transpose(1, 0, 2)                                     # x[:, 0], x[:, 1], ...
     previous = np.concatenate([h0[:, None], expected[:, :-1]], axis=1)   # h_0 .. h_{T-1}
     own_step = " (If your rnn_forward calls your rnn_step_forward, fix that one first.)"
-    expect_close("h", h, expected, mistakes=[
+    return expected, [
         (f"the states are stacked on the wrong axis: h has shape (T, N, H) = {(T, N, H)}; the course is "
          f"batch first, (N, T, H) = {(N, T, H)}. Write h[:, t] = ..., or np.stack(states, axis=1).",
          expected.transpose(1, 0, 2)),
@@ -125,17 +170,40 @@ def _check_forward(fn, x, h0, Wx, Wh, b):
          "state after reading x[:, t]).", previous),
         ("it holds only the last state h_T (N, H); return every state h_1 .. h_T, shape (N, T, H).",
          expected[:, -1]),
+        (("the first step started from zeros, not from h0. " if T > 1 else
+          "h_1 does not depend on h0: either prev_h is missing from the step (add prev_h @ Wh), or the first "
+          "step started from zeros. ") + "If h was made with np.zeros and step t reads h[:, t-1], then at "
+         "t = 0 that is h[:, -1], the last slot, still zero. Start from h0: prev_h = h0 before the loop, or "
+         "h0 if t == 0 else h[:, t-1].", functools.partial(_run, _next_h, steps, np.zeros_like(h0), *weights)),
+        ("h[:, 0] is h0 and x[:, 0] is never read: the loop started at t = 1. Every input x[:, t], t = 0 .. "
+         "T-1, gives one new state, stored in h[:, t].",
+         lambda: np.concatenate([h0[:, None], _run(_next_h, steps[1:], h0, *weights)], axis=1)),
         ("every step starts from h0: h[:, t] = tanh(x_t Wx + h0 Wh + b). Feed each new state into the next "
          "step (prev_h = next_h inside the loop); that is the recurrence.",
          _next_h(x, h0[:, None], *weights)),                         # h0 (N, 1, H) broadcast over the steps
         ("h holds the pre-activations x_t Wx + h_{t-1} Wh + b. Store the states after the tanh: next_h, not "
          "what goes into np.tanh.", _pre(x, previous, *weights)),
         *[(f"each step computes {formula}, with x = x[:, t]: {advice}{own_step}",
-           functools.partial(_run, wrong, x.transpose(1, 0, 2), h0, *weights))   # steps x[:, 0], x[:, 1], ...
+           functools.partial(_run, wrong, steps, h0, *weights))
           for formula, advice, wrong in WRONG_STEPS],
         ("step t reads x[t], which is example t; the input at time t is x[:, t], shape (N, D).",
          functools.partial(_run, _next_h, x[:T], h0, *weights)),     # runs when N == T, or T == 1
-    ])
+    ]
+
+
+def _check_forward(fn, x, h0, Wx, Wh, b):
+    def run(**inputs):
+        return RNN_FORWARD.returns(RNN_FORWARD.call(fn, **inputs), "h", "cache")[0]
+
+    try:
+        h = run(x=x, h0=h0, Wx=Wx, Wh=Wh, b=b)
+    except AnswerRaised as raised:
+        (N, T, _), H = x.shape, h0.shape[1]
+        square = dict(zip(("x", "h0", "Wx", "Wh", "b"), _cell(0, N=N, T=T, D=H, H=H)))
+        raise _explain_shape_error(RNN_FORWARD, raised, run, _shapes(x=x, Wx=Wx, Wh=Wh),
+                                   _forward_mistakes, **square) from None
+    expected, mistakes = _forward_mistakes(x, h0, Wx, Wh, b)
+    expect_close("h", h, expected, mistakes=mistakes)
 
 
 def check_rnn_forward_basic(fn):

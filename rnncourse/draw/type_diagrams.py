@@ -138,11 +138,14 @@ def draw_type(kind, T=3, S=3, ax=None, repeat=False, labels=False, title=True, f
     return ax
 
 
-def draw_all_types(T=3, S=2, repeat=False, fontsize=10):
+def draw_all_types(T=3, S=2, repeat=True, fontsize=10):
     """The five types side by side, in two rows; return the Figure.
 
     Top row: one-to-one, one-to-many (``S`` outputs), many-to-one (``T`` inputs); bottom row:
-    aligned many-to-many and encoder-decoder (``T`` inputs, ``S`` outputs).
+    aligned many-to-many and encoder-decoder (``T`` inputs, ``S`` outputs). ``repeat`` (default)
+    draws the Keras models of unit 02's exercises: ``x``, or the context ``c``, read at every
+    step, and the decoder started from ``s_0 = 0``; ``repeat=False`` draws ``x`` read once and
+    the context as the decoder's initial state.
     """
     rows = [["one_to_one", "one_to_many", "many_to_one"], ["many_to_many", "encoder_decoder"]]
     # each panel as wide as its drawing (in data units), so that all are drawn to one scale
