@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 
-.PHONY: lab test student slides clean help
+.PHONY: lab test student slides grade clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (sets up .venv on first use)"
 	@echo "make test     run the whole test suite (package, notebooks, nbgrader round trip)"
 	@echo "make student  regenerate notebooks/ from solutions/ with nbgrader"
 	@echo "make slides   build reveal.js slides of the solved notebooks into build/slides"
+	@echo "make grade UNIT=04_bptt [WORKERS=2] [ARGS='--regrade']   grade submitted/ for a unit (see README)"
 	@echo "make clean    remove built files (slides, gradebook, nbgrader folders), keep .venv"
 
 # Re-installs only when pyproject.toml is newer than the last install.
@@ -39,5 +40,9 @@ slides: $(STAMP)
 	$(BIN)/python -m rnncourse.course.slides build/slides
 	@echo "open build/slides/<unit>.slides.html in a browser (arrow keys move between slides)"
 
+grade: $(STAMP)
+	@test -n "$(UNIT)" || { echo "usage: make grade UNIT=04_bptt [WORKERS=2] [ARGS='--regrade --student alice']"; exit 2; }
+	$(BIN)/python -m rnncourse.course.grading $(UNIT) $(if $(WORKERS),--workers $(WORKERS),) $(ARGS)
+
 clean:
-	rm -rf build gradebook.db submitted autograded feedback exchange .pytest_cache
+	rm -rf build gradebook.db submitted normalised autograded feedback exchange reports grades.csv .grading .pytest_cache

@@ -12,7 +12,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     OverwriteKernelspec, SaveAutoGrades)
 
 from rnncourse.course.grading.preprocessors import (EnforcePolicy, HidePaths, LimitOutputSize, NormaliseCells,
-                                                    ReportPolicy, SkipScorecard)
+                                                    ReportPolicy, SkipDemonstrations)
 from rnncourse.course.grading.sandbox import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -23,7 +23,7 @@ c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
 c.Autograde.sanitize_preprocessors = [ClearOutput, NormaliseCells, DeduplicateIds, OverwriteKernelspec,
-                                      OverwriteCells, EnforcePolicy, SkipScorecard, CheckCellMetadata]
+                                      OverwriteCells, EnforcePolicy, SkipDemonstrations, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [SandboxedExecute, ReportPolicy, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, LimitOutputSize, SaveAutoGrades, AssignLatePenalties,
                                        CheckCellMetadata]

@@ -10,6 +10,7 @@ may survive; the gradebook and the installed package must be intact.
 import csv
 import hashlib
 import inspect
+import io
 import json
 import shutil
 import sqlite3
@@ -168,12 +169,13 @@ def submissions(course):
         twin.id = f"{twin.get('id', 'cell')}-copy"
         copied.cells.insert(i + 1, twin)
     files["copied_cells"] = ({f"{UNIT}.ipynb": nbformat.writes(copied)}, FULL)
-    disguised = blank(course)  # test cells dressed up as the scorecard, which the grader does not run
+    disguised = blank(course)  # test cells posing as cells the grader skips (the scorecard, demonstrations)
+    demo_ids = [c.id for c in disguised.cells if c.cell_type == "code" and not c.metadata.get("nbgrader")]
     tests = [c for c in disguised.cells if c.metadata.get("nbgrader", {}).get("grade")
              and not c.metadata["nbgrader"].get("solution")]
     tests[0].metadata["nbgrader"]["grade_id"] = "scorecard"
-    for cell in tests[1:]:
-        cell.metadata["rnncourse"] = {"scorecard": True}
+    for cell, demo_id in zip(tests[1:], demo_ids):
+        cell.id = demo_id
     files["a_disguised_tests"] = ({f"{UNIT}.ipynb": nbformat.writes(disguised)}, 0)
     files["renamed_by_lms"] = ({f"{UNIT} (1).ipynb": nbformat.writes(solved(course))}, FULL)
     files["invalid_json"] = ({f"{UNIT}.ipynb": '{"cells": [ this is not json'}, 0)
@@ -204,7 +206,7 @@ def graded(tmp_path_factory):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
     before = _fingerprint()
-    rows = {row["student"]: row for row in batch.grade_class(course, UNIT)}
+    rows = {row["student"]: row for row in batch.grade_class(course, UNIT, workers=2)}
     return {"course": course, "cases": cases, "rows": rows, "before": before, "after": _fingerprint()}
 
 
@@ -219,7 +221,7 @@ STUDENTS = ["correct", "blank", "a_setattr_checks", "a_pass_object", "a_import_h
 @pytest.mark.parametrize("student", STUDENTS)
 def test_each_submission_gets_what_it_deserves(graded, student):
     row, (_, deserved) = graded["rows"][student], graded["cases"][student]
-    assert (row["score"], row["max_score"]) == (deserved, FULL), row
+    assert (row["autograded"], row["autograded_max"]) == (deserved, FULL), row
 
 
 def test_the_batch_graded_everyone_and_left_the_system_as_it_was(graded):
@@ -276,3 +278,27 @@ def test_feedback_shows_no_hidden_tests_and_no_paths(graded):
     assert "check_rnn_step_backward_random" not in html                # the hidden ones are not
     assert str(course) not in html and sys.prefix not in html
     shutil.rmtree(course / "feedback")
+
+
+def test_the_class_reports_are_written(graded):
+    course = graded["course"]
+    assert (course / "reports" / UNIT / "histogram.png").stat().st_size > 0
+    with open(course / "grades.csv") as f:
+        exported = {row["student_id"] for row in csv.DictReader(f) if row["assignment"] == UNIT}
+    assert exported == set(STUDENTS)
+    with open(course / "reports" / UNIT / "summary.csv") as f:
+        correct = next(row for row in csv.DictReader(f) if row["student"] == "correct")
+    assert {key: float(correct[key]) for key in ("rnn_step_backward", "rnn_backward", "numerical_gradient")} == \
+        {"rnn_step_backward": 3.0, "rnn_backward": 3.0, "numerical_gradient": 2.0}
+
+
+def test_grading_again_grades_only_what_changed(graded):
+    course = graded["course"]
+    (course / "submitted" / "blank" / UNIT / f"{UNIT}.ipynb").write_text(nbformat.writes(solved(course)))
+    said = io.StringIO()
+    rows = {row["student"]: row for row in batch.grade_class(course, UNIT, workers=2, feedback=False, out=said)}
+    assert f"grading 1 of {len(STUDENTS)} submissions" in said.getvalue()
+    assert rows["blank"]["autograded"] == FULL
+    assert rows["correct"]["autograded"] == FULL and rows["zz_blank_after_attacks"]["autograded"] == 0
+    state = json.loads((course / "reports" / UNIT / "graded.json").read_text())
+    assert set(state) == set(STUDENTS)

@@ -1,12 +1,15 @@
 """The self-study scorecard runs every graded test of a unit (visible and hidden) on the learner's
 answers, never stops at a failure, and scores as nbgrader does; the grader never runs it."""
 
+import json
+
 import nbformat
 import pytest
 from failures import answers
+from traitlets.config import Config
 
 from rnncourse.course import run_scorecard
-from rnncourse.course.grading.preprocessors import SKIPPED_SCORECARD, SkipScorecard
+from rnncourse.course.grading.preprocessors import SKIPPED, SkipDemonstrations
 from rnncourse.course.scorecard import graded_tests
 
 UNIT = "04_bptt"  # three exercises, numpy only: cheap to score
@@ -55,15 +58,25 @@ def test_an_unknown_unit_is_refused():
         run_scorecard("4_bptt", {})
 
 
-def test_the_grader_does_not_run_the_scorecard_and_nothing_else():
-    def cell(**nbgrader):
-        return nbformat.v4.new_code_cell("run_scorecard('04_bptt')", metadata={"nbgrader": nbgrader})
+def test_the_grader_skips_demonstrations_and_the_scorecard_and_nothing_else(tmp_path, monkeypatch):
+    def code(cell_id, source="print('demo')", **nbgrader):
+        cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": nbgrader} if nbgrader else {})
+        cell.id = cell_id
+        return cell
 
-    nb = nbformat.v4.new_notebook(cells=[cell(grade_id="scorecard", grade=False, locked=True),
-                                         cell(grade_id="scorecard", grade=True, locked=True, points=1),
-                                         cell(grade_id="test_rnn_backward_basic", grade=True, locked=True)])
-    nb, _ = SkipScorecard().preprocess(nb, {})
-    assert [c.source == SKIPPED_SCORECARD for c in nb.cells] == [True, False, False]
+    release = nbformat.v4.new_notebook(cells=[
+        code("setup", grade_id="setup", locked=True), code("demo"), code("card", grade_id="scorecard", locked=True),
+        code("test", grade_id="test_f_basic", grade=True, locked=True, points=1)])
+    (tmp_path / "notebooks" / "unit").mkdir(parents=True)
+    nbformat.write(release, tmp_path / "notebooks" / "unit" / "unit.ipynb")
+    submitted = nbformat.from_dict(json.loads(nbformat.writes(release)))
+    submitted.cells += [code("mine", "def helper(): pass"),          # a student's own cell runs
+                        code("demo", "check.check_f_random(f)", grade_id="test_f_hidden", grade=True, points=2)]
+    monkeypatch.chdir(tmp_path)
+    config = Config({"CourseDirectory": {"release_directory": "notebooks"}})
+    nb, _ = SkipDemonstrations(config=config).preprocess(
+        submitted, {"nbgrader": {"assignment": "unit", "notebook": "unit"}})
+    assert [c.source == SKIPPED for c in nb.cells] == [False, True, True, False, False, False]
 
 
 def test_without_the_masters_it_says_where_it_looked(tmp_path):

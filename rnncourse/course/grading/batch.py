@@ -1,36 +1,38 @@
 """Grade a unit for a whole class: every submission gets a grade and a line of the summary.
 
-``python -m rnncourse.course.grading UNIT [--student ID ...]`` run in the course folder:
+``python -m rnncourse.course.grading UNIT`` (``make grade UNIT=...``), run in the course folder:
 
 1. each ``submitted/<student>/<unit>/`` is normalised into ``normalised/<student>/<unit>/``
-   (:func:`.normalise.normalise_folder`; the submitted files are never changed);
-2. ``nbgrader autograde`` grades one student at a time, in a process of its own with a time
-   ceiling, from the normalised copies (and so through the sandbox and the policy of
-   ``nbgrader_config.py``);
+   (:func:`.normalise.normalise_folder`; the submitted files are never changed); a submission
+   whose normalised files are unchanged since it was last graded is skipped unless ``regrade``;
+2. ``nbgrader autograde`` grades each submission in a scratch course of its own (:mod:`.worker`),
+   ``workers`` at a time, through the sandbox and the policy of ``nbgrader_config.py``; this
+   process alone writes the results into the class gradebook;
 3. a submission that nbgrader could not grade (its kernel died, the ceiling was reached, no
    readable notebook) is given zero on every autograded cell, with the reason;
-4. the summary, one line per student (score, what happened), is printed and written to
-   ``reports/<unit>/summary.csv``;
-5. answers that look copied, from the references or from each other, are listed in
-   ``reports/<unit>/similarity.csv`` (:mod:`.similarity`).
+4. the reports (:mod:`.reports`): ``reports/<unit>/summary.csv`` (per student: score per
+   exercise, total, what happened), ``histogram.png``, ``similarity.csv`` (answers that look
+   copied, :mod:`.similarity`); then nbgrader's ``generate_feedback`` and ``export`` (grades.csv).
 
 The command exits 0 when every submission got a grade, zeros included.
 """
 
-import csv
-import os
-import subprocess
+import concurrent.futures
+import hashlib
+import json
+import shutil
 import sys
 import time
 import warnings
 from pathlib import Path
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
+from tqdm import tqdm
 
-NORMALISED = "normalised"
-CEILING_SECONDS = 1800          # one submission, all of its cells; each cell has its own limit as well
+from ..release import nbgrader
+from . import worker
+from .worker import NORMALISED
 
 
 def notebook_names(course, unit, release="notebooks"):
@@ -41,20 +43,6 @@ def students(course, unit):
     """The students with a submission of ``unit`` in ``submitted/``, sorted."""
     root = Path(course) / "submitted"
     return sorted(p.name for p in root.iterdir() if (p / unit).is_dir()) if root.is_dir() else []
-
-
-def run_autograde(course, unit, student, ceiling=CEILING_SECONDS):
-    """``nbgrader autograde`` of one student from the normalised copies; ``(ok, log tail)``."""
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # nbgrader runs alembic
-    command = [sys.executable, "-m", "nbgrader", "autograde", unit, f"--student={student}", "--force",
-               f"--CourseDirectory.submitted_directory={NORMALISED}", "--log-level=WARN"]
-    try:
-        done = subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=ceiling,
-                              env={**os.environ, "PATH": path})
-    except subprocess.TimeoutExpired:
-        return False, f"grading stopped after {ceiling} s"
-    log = (done.stdout + done.stderr).strip().splitlines()
-    return done.returncode == 0, " | ".join(line for line in log if "ERROR" in line or "Error" in line)[-500:]
 
 
 def _db_url(course):
@@ -83,59 +71,85 @@ def zero_submission(db_url, unit, student):
         gb.db.commit()
 
 
-def score(db_url, unit, student):
-    """``(autograded score, autograded maximum)`` of a submission."""
+def fingerprint(folder):
+    """A hash of the names and contents of the files in ``folder`` (a normalised submission)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _graded_before(db_url, unit, student):
     with Gradebook(db_url) as gb:
         try:
-            submission = gb.find_submission(unit, student)
+            gb.find_submission(unit, student)
+            return True
         except MissingEntry:
-            return 0.0, 0.0
-        grades = [g for nb in submission.notebooks for g in nb.grades if g.cell.cell_type == "code"]
-        return sum(g.score or 0 for g in grades), sum(g.max_score for g in grades)
+            return False
 
 
-def grading_notes(course, unit, student):
-    """The notes the grading steps left in the autograded notebooks, and cells that ran out of time."""
-    notes = []
-    for path in sorted((Path(course) / "autograded" / student / unit).glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        notes += nb.metadata.get("rnncourse", {}).get("notes", [])
-        timed_out = [i for i, cell in enumerate(nb.cells)
-                     if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))]
-        if timed_out:
-            notes.append(f"{path.name}: cells {timed_out} reached their time limit")
-    return notes
+def grade_class(course, unit, only=(), workers=1, regrade=False, feedback=True, out=sys.stdout, executor=None):
+    """Grade the submissions of ``unit`` (or those of the students in ``only``); return the summary rows.
 
-
-def grade_class(course, unit, only=(), out=sys.stdout):
-    """Grade every submission of ``unit`` (or those of the students in ``only``); return the summary rows."""
+    ``workers`` submissions are graded at once in threads of this process, each thread waiting for
+    its own nbgrader process; ``executor`` (a ``concurrent.futures.Executor``, e.g. a Dask
+    client's ``get_executor()``) runs them elsewhere instead.
+    """
     from .normalise import normalise_folder
-    from .similarity import similarity_report
+    from .reports import grading_notes, write_reports
 
     course = Path(course).resolve()
     db_url, names = _db_url(course), notebook_names(course, unit)
-    rows, todo = [], list(only) or students(course, unit)
-    for number, student in enumerate(todo, 1):
-        started = time.time()
+    if not Path(db_url.removeprefix("sqlite:///")).exists():
+        raise FileNotFoundError(f"no gradebook at {db_url}: run `nbgrader generate_assignment {unit}` in the "
+                                "course folder first")
+    state_path = course / "reports" / unit / "graded.json"
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    everyone, todo = list(only) or students(course, unit), []
+    for student in everyone:
         notes = normalise_folder(course / "submitted" / student / unit, course / NORMALISED / student / unit, names)
-        ok, log = run_autograde(course, unit, student)
-        if ok:
-            notes += grading_notes(course, unit, student)
-        else:
-            zero_submission(db_url, unit, student)
-            notes.append(f"nbgrader could not grade it ({log or 'no message'}); zero given")
-        got, full = score(db_url, unit, student)
-        rows.append({"student": student, "unit": unit, "score": got, "max_score": full,
-                     "status": "graded" if ok else "zero: not gradable", "notes": "; ".join(notes)})
-        print(f"[{number}/{len(todo)}] {student}: {got:g}/{full:g} in {time.time() - started:.0f} s"
-              + (f"  ({'; '.join(notes)})" if notes else ""), file=out, flush=True)
+        mark = fingerprint(course / NORMALISED / student / unit)
+        known = state.get(student, {})
+        if regrade or known.get("fingerprint") != mark or not _graded_before(db_url, unit, student):
+            todo.append(student)
+            state[student] = {"fingerprint": mark, "status": "not graded", "notes": notes}
+    skipped = len(everyone) - len(todo)
+    print(f"{unit}: grading {len(todo)} of {len(everyone)} submissions"
+          + (f"; {skipped} are unchanged since they were graded (--regrade grades them again)" if skipped else ""),
+          file=out, flush=True)
+
+    template = worker.snapshot(db_url, unit, course)
+    with executor or concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool, \
+            tqdm(total=len(todo), desc=f"grading {unit}", unit="submission", file=sys.stderr,
+                 disable=not sys.stderr.isatty()) as bar:
+        futures = [pool.submit(worker.autograde, course, unit, student, template) for student in todo]
+        started = time.time()
+        for future in concurrent.futures.as_completed(futures):
+            outcome = future.result()
+            info = state[outcome.student]
+            if outcome.ok:
+                worker.merge(outcome, unit, db_url, course)
+                info["status"] = "graded"
+                info["notes"] += grading_notes(course, unit, outcome.student)
+            else:
+                zero_submission(db_url, unit, outcome.student)
+                shutil.rmtree(outcome.scratch, ignore_errors=True)
+                info["status"] = "zero: not gradable"
+                info["notes"].append(f"nbgrader could not grade it ({outcome.log or 'no message'}); zero given")
+            state_path.write_text(json.dumps(state, indent=1))
+            bar.update()
+            tqdm.write(f"[{bar.n}/{len(todo)}] {outcome.student}: {info['status']} "
+                       f"({time.time() - started:.0f} s since the start)"
+                       + (f"  ({'; '.join(info['notes'])})" if info["notes"] else ""), file=out)
+    shutil.rmtree(course / worker.SCRATCH / unit, ignore_errors=True)
+    rows = write_reports(course, unit, db_url, {student: state[student] for student in everyone})
+    if feedback:
+        nbgrader(course, "generate_feedback", unit, "--force")
+    nbgrader(course, "export")
     report = course / "reports" / unit
-    report.mkdir(parents=True, exist_ok=True)
-    with open(report / "summary.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["student", "unit", "score", "max_score", "status", "notes"])
-        writer.writeheader()
-        writer.writerows(rows)
-    flagged = similarity_report(course, unit, course)
-    print(f"{len(rows)} submissions of {unit} graded; summary in {report / 'summary.csv'}; "
-          f"{len(flagged)} answers to review for copying in {report / 'similarity.csv'}", file=out)
+    print(f"{len(rows)} submissions of {unit}: per-student table {report / 'summary.csv'}, histogram "
+          f"{report / 'histogram.png'}, answers to review for copying {report / 'similarity.csv'}, "
+          f"grades {course / 'grades.csv'}" + (f", feedback in {course / 'feedback'}" if feedback else ""),
+          file=out)
     return rows

@@ -22,6 +22,12 @@ def grade_id(cell):
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
+def tested_exercise(test_id, exercises):
+    """The exercise a test cell (``test_<exercise>_...``) belongs to, if it is in ``exercises``."""
+    matching = [e for e in exercises if test_id and test_id.startswith(f"test_{e}")]
+    return max(matching, key=len) if matching else None
+
+
 def is_solution(cell):
     """A cell the student writes in: a code answer or a written answer."""
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))

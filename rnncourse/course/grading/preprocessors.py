@@ -2,8 +2,8 @@
 
 Sanitising (before the notebook runs): :class:`NormaliseCells` puts deleted graded cells back
 and resolves copied ones; :class:`EnforcePolicy` replaces every student cell that breaks the
-policy (:mod:`.policy`) by a note, so it never runs; :class:`SkipScorecard` leaves out the
-self-study scorecard. Autograding (after it ran):
+policy (:mod:`.policy`) by a note, so it never runs; :class:`SkipDemonstrations` leaves out the
+cells that only demonstrate, and the self-study scorecard. Autograding (after it ran):
 :class:`ReportPolicy` writes the reason into the test cells of an exercise whose answer was not
 run, so they score zero and say why; :class:`LimitOutputSize` trims huge outputs. Feedback:
 :class:`HidePaths` keeps the grader's folders out of what students get back.
@@ -19,12 +19,12 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from ..scorecard import SCORECARD_ID
-from .normalise import grade_id, normalise_cells
+from .normalise import grade_id, normalise_cells, tested_exercise
 from .policy import notebook_verdicts
 
 NOT_RUN = ("# Not run by the grader (rnncourse grading policy): {reasons}.\n"
            "# Your code is kept in your submitted notebook.\n")
-SKIPPED_SCORECARD = "# The self-study scorecard is not run by the grader: the graded cells above are your score.\n"
+SKIPPED = "# Not run by the grader: a demonstration (or the self-study scorecard); no graded cell depends on it.\n"
 
 
 def _notes(nb):
@@ -61,18 +61,26 @@ class EnforcePolicy(NbGraderPreprocessor):
         return nb, resources
 
 
-class SkipScorecard(NbGraderPreprocessor):
-    """The self-study scorecard cell (:mod:`rnncourse.course.scorecard`) is not run when grading.
+class SkipDemonstrations(NbGraderPreprocessor):
+    """Only what is graded runs: the release's demonstration cells and its scorecard are emptied.
 
-    Only an ungraded cell with the scorecard's id is emptied: a test cell dressed up as the
-    scorecard still runs (and one renamed away was restored by :class:`NormaliseCells`).
+    A demonstration is a code cell of the release without nbgrader metadata (training runs,
+    timings, figures); the tests never depend on one (the suite proves it on every master). A
+    student's cell is skipped only if it has the id of such a release cell and is neither an
+    answer nor a test, so a test cell given a demonstration's id still runs, and the cells a
+    student added (helpers for an answer) run as before.
     """
 
-    def preprocess_cell(self, cell, resources, index):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade_id") == SCORECARD_ID and not meta.get("grade"):
-            cell.source = SKIPPED_SCORECARD
-        return cell, resources
+    def preprocess(self, nb, resources):
+        skipped = {cell.get("id") for cell in release_notebook(self.config, resources).cells
+                   if cell.cell_type == "code" and (not cell.metadata.get("nbgrader")
+                                                    or cell.metadata["nbgrader"].get("grade_id") == SCORECARD_ID)}
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            graded = meta.get("grade") or meta.get("solution")
+            if cell.cell_type == "code" and cell.get("id") in skipped and not graded:
+                cell.source = SKIPPED
+        return nb, resources
 
 
 class ReportPolicy(NbGraderPreprocessor):
@@ -87,19 +95,13 @@ class ReportPolicy(NbGraderPreprocessor):
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             is_test = meta.get("grade") and not meta.get("solution")
-            exercise = _tested_exercise(grade_id(cell), reasons) if is_test else None
+            exercise = tested_exercise(grade_id(cell), reasons) if is_test else None
             if exercise is not None:
                 message = (f"the answer to `{exercise}` was not run, because "
                            f"{'; '.join(dict.fromkeys(reasons[exercise]))}")
                 cell.outputs = [nbformat.v4.new_output("error", ename="GradingPolicy", evalue=message,
                                                        traceback=[f"GradingPolicy: {message}"])]
         return nb, resources
-
-
-def _tested_exercise(test_id, exercises):
-    """The exercise a test cell (``test_<exercise>_...``) belongs to, if it is in ``exercises``."""
-    matching = [e for e in exercises if test_id and test_id.startswith(f"test_{e}")]
-    return max(matching, key=len) if matching else None
 
 
 class LimitOutputSize(NbGraderPreprocessor):

@@ -122,6 +122,8 @@ class SandboxedExecute(Execute):
     answer_timeout = Integer(20, help="Seconds an answer or test cell may run.").tag(config=True)
     other_timeout = Integer(300, help="Seconds any other cell (demos, training) may run.").tag(config=True)
     hung_timeout = Integer(5, help="Seconds each cell may run once one cell has timed out.").tag(config=True)
+    iopub_timeout = Integer(60, help="Seconds to wait for a finished cell's last outputs: a flood of "
+                            "output takes a while on a busy machine (nbclient's default is 4).").tag(config=True)
 
     def __init__(self, **kwargs):
         require_sandbox()
