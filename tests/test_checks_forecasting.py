@@ -312,6 +312,33 @@ def test_a_value_error_from_numpy_is_not_a_check():
     assert "when window is negative, but only because numpy could not build the arrays" in message
 
 
+def test_sizes_of_zero_let_through_are_caught_by_the_visible_test():
+    def zero_allowed(series, window, horizon=1):           # `< 0` where `< 1` was meant: numpy raises nothing
+        if window < 0 or horizon < 0:
+            raise ValueError("window and horizon must not be negative")
+        if len(series) < window + horizon:
+            raise ValueError("series too short")
+        return no_validation(series, window, horizon)
+
+    check.check_make_windows_values(zero_allowed)           # right on valid inputs
+    message = failure(check.check_make_windows_errors, zero_allowed)
+    assert "should raise ValueError when window is 0" in message and "it raised nothing" in message
+
+
+def test_a_value_error_raised_by_the_answer_after_numpy_failed_counts():
+    def translates_numpy(series, window, horizon=1):        # handles the failure itself, with its own message
+        if window < 1 or horizon < 1:
+            raise ValueError("window and horizon must be at least 1")
+        try:
+            return no_validation(series, window, horizon)
+        except ValueError:
+            raise ValueError(f"a series of {len(series)} values is too short for window + horizon = "
+                             f"{window + horizon}") from None
+
+    for check_fn in WINDOW_CHECKS:
+        check_fn(translates_numpy)
+
+
 def test_numpy_integer_sizes_are_sizes():
     def python_ints_only(series, window, horizon=1):
         if not isinstance(window, int) or not isinstance(horizon, int):

@@ -6,7 +6,10 @@ Nothing is downloaded: corpora come from text that ships with Python, tasks and 
 from .series import (
                      PERIOD,
                      denormalise,
+                     fit_linear_forecaster,
                      fit_normaliser,
+                     level_response,
+                     linear_forecast,
                      mae,
                      make_series,
                      make_windows,

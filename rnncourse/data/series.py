@@ -176,6 +176,54 @@ def seasonal_naive_forecast(X, period=PERIOD, horizon=1):
     return X[:, window - period + np.arange(horizon) % period]
 
 
+def fit_linear_forecaster(X, y):
+    """Least-squares weights of the linear forecast ``y_hat = sum_j x_j w_j + c``.
+
+    ``X``: windows ``(n, window, 1)`` or ``(n, window)``; ``y``: targets ``(n, horizon)``.
+    Returns ``coef (window + 1, horizon)``: the rows ``w_1 .. w_window`` and, last, ``c``.
+    One call of ``numpy.linalg.lstsq``: no epochs and no seed.
+    """
+    X = _values(X)
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim != 2 or len(y) != len(X):
+        raise ValueError(f"y must have shape ({len(X)}, horizon); got {y.shape}")
+    A = np.c_[X, np.ones(len(X))]                                    # (n, window + 1): the window, and a 1 for c
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    return coef
+
+
+def linear_forecast(X, coef):
+    """The linear forecast of :func:`fit_linear_forecaster`: ``(n, horizon)``.
+
+    ``X``: ``(n, window, 1)`` or ``(n, window)``; ``coef``: ``(window + 1, horizon)``.
+    """
+    X = _values(X)
+    coef = np.asarray(coef, dtype=np.float64)
+    if coef.ndim != 2 or coef.shape[0] != X.shape[1] + 1:
+        raise ValueError(f"coef must have shape ({X.shape[1] + 1}, horizon) for windows of {X.shape[1]}; "
+                         f"got {coef.shape}")
+    return np.c_[X, np.ones(len(X))] @ coef
+
+
+def level_response(forecast, X, shift=0.25):
+    """How far a forecast follows a rise of the whole window, on average: a number, 1 = fully.
+
+    ``forecast``: a function ``X (n, window, 1) -> (n, horizon)``, e.g. a Keras model's
+    ``predict`` or ``lambda X: linear_forecast(X, coef)``. Every value of every window of
+    ``X (n, window, 1)`` is raised by ``shift`` (in the units of ``X``), and the mean rise of
+    the forecasts is divided by ``shift``. A series that moves up as a whole should carry the
+    forecast up by the same amount, a response of 1; a smaller response pulls the forecasts
+    back towards the levels the model was fitted on. For the linear forecast it equals
+    ``sum_j w_j`` (up to rounding), whatever ``X`` and ``shift``.
+    """
+    X = np.asarray(X, dtype=np.float32)
+    if shift == 0:
+        raise ValueError("shift must not be 0: the response is a rise divided by the shift")
+    before = np.asarray(forecast(X), dtype=np.float64)
+    after = np.asarray(forecast(X + np.float32(shift)), dtype=np.float64)
+    return float(np.mean(after - before) / shift)
+
+
 # --- error measures ----------------------------------------------------------------------
 
 def _pair(y_true, y_pred):

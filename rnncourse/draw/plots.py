@@ -60,16 +60,20 @@ def plot_correct_counts(counts, n_samples, ceiling=None, mark_epoch=None, ax=Non
     """How many of the ``n_samples`` windows are predicted right after each epoch.
 
     ``counts``: ``(E,)`` integers, entry ``e`` measured after epoch ``e + 1``. ``ceiling``: the
-    largest count any model can reach, drawn as a dashed line. ``mark_epoch``: an epoch to
-    mark with a dotted vertical line and its count (e.g. 100, where the seed stopped).
+    largest count any model can reach, drawn as a wide pale band, so that the count curve stays
+    visible on top of it once it gets there. ``mark_epoch``: an epoch to mark with a dotted
+    vertical line and its count (e.g. 100, where the GeeksforGeeks program stopped).
     """
     ax = _axes(ax)
     counts = np.asarray(counts)
     epochs = np.arange(1, len(counts) + 1)
-    ax.step(epochs, counts, where="post", label="windows right")
-    ax.axhline(n_samples, color="grey", linewidth=1, label=f"all {n_samples}")
+    ax.step(epochs, counts, where="post", color="C0", linewidth=1.8, zorder=3,   # on top of the lines below
+            label="windows right")
+    if ceiling is None or ceiling != n_samples:
+        ax.axhline(n_samples, color="grey", linewidth=1, linestyle=":", zorder=1, label=f"all {n_samples}")
     if ceiling is not None:
-        ax.axhline(ceiling, color="C3", linestyle="--", label=f"ceiling {ceiling}/{n_samples}")
+        name = f"ceiling {ceiling}/{n_samples}" + (" (all)" if ceiling == n_samples else "")
+        ax.axhline(ceiling, color="C3", linewidth=6, alpha=0.3, solid_capstyle="butt", zorder=2, label=name)
     if mark_epoch is not None:
         ax.axvline(mark_epoch, color="k", linestyle=":", linewidth=1)
         ax.annotate(f"epoch {mark_epoch}: {counts[mark_epoch - 1]}/{n_samples}",
@@ -77,7 +81,7 @@ def plot_correct_counts(counts, n_samples, ceiling=None, mark_epoch=None, ax=Non
                     textcoords="offset points", ha="left", arrowprops={"arrowstyle": "->"})
     ax.set_xlabel("epoch")
     ax.set_ylabel("windows predicted right")
-    ax.set_ylim(0, n_samples + 2)
+    ax.set_ylim(0, n_samples + 3)
     if title:
         ax.set_title(title)
     ax.legend(loc="lower right")
