@@ -278,3 +278,23 @@ def test_a_norm_that_is_not_a_number_or_a_wrong_tuple_is_explained():
         check.check_clip_by_global_norm_basic, lambda grads, m: (clip_by_global_norm(grads, m)[0], None))
     assert "should return the tuple (clipped, global_norm)" in failure(
         check.check_clip_by_global_norm_basic, lambda grads, m: (*clip_by_global_norm(grads, m), None))
+
+
+def test_a_learner_written_sum_of_array_norms_is_named_before_the_clipped_list():
+    """A learner's loop that adds up each array's norm: the message names that mistake, not a
+    difference between clipped entries (the norm is checked before the clipped list)."""
+    def clip_by_global_norm_learner(grads, max_norm):
+        total = 0.0
+        for g in grads:
+            total += np.linalg.norm(g)          # per-array norms added: 3 + 4 = 7, not 5
+        global_norm = total
+        if global_norm > max_norm:
+            clipped = [g * (max_norm / global_norm) for g in grads]
+        else:
+            clipped = [g.copy() for g in grads]
+        return clipped, global_norm
+
+    for check_fn in GLOBAL_CHECKS:
+        message = failure(check_fn, clip_by_global_norm_learner)
+        assert message.startswith("global_norm: it is the sum of the norms of the arrays"), message
+        assert "differs from the expected values" not in message
