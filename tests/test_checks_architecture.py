@@ -4,12 +4,16 @@ Every wrong function below is written as a learner might write it and makes one 
 the checks promise to recognise.
 """
 
+import json
+import re
+
 import numpy as np
 import pytest
 from failures import failure_message
 
 from rnncourse.checks import architecture as check
 from rnncourse.checks import harness
+from rnncourse.course import release
 from rnncourse.reference import rnn
 
 pytestmark = pytest.mark.usefixtures("keras_seeded")
@@ -31,6 +35,11 @@ def no_max_subtraction(z, axis=-1):
 
 def global_max(z, axis=-1):
     e = np.exp(z - np.max(z))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def min_shifted(z, axis=-1):
+    e = np.exp(z - np.min(z, axis=axis, keepdims=True))   # a shift, but the wrong one: exponents >= 0
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -69,7 +78,7 @@ def unnormalised_and_wrong(z, axis=-1):
 
 
 SOFTMAX_CHECKS = [check.check_softmax_basic, check.check_softmax_axis, check.check_softmax_stable,
-                  check.check_softmax_random]
+                  check.check_softmax_extremes, check.check_softmax_random]
 
 
 @pytest.mark.parametrize("check_fn", SOFTMAX_CHECKS, ids=lambda f: f.__name__)
@@ -77,9 +86,55 @@ def test_right_softmax_passes(check_fn):
     check_fn(good_softmax)
 
 
+def visible_checks(unit, function):
+    """The check functions that the master's VISIBLE test cells of ``function`` call (hidden parts left out)."""
+    path = release.ROOT / "solutions" / unit / f"{unit}.ipynb"
+    called = []
+    for cell in json.loads(path.read_text())["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade") and meta["grade_id"].startswith(f"test_{function}"):
+            source = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", "".join(cell["source"]),
+                            flags=re.S)
+            called += [getattr(check, name) for name in re.findall(r"check\.(check_\w+)\(", source)]
+    return called
+
+
+def visible_failure(function, wrong):
+    """The message of the first visible test of ``function`` in the 03 master that ``wrong`` fails."""
+    for check_fn in visible_checks("03_architecture", function):
+        try:
+            check_fn(wrong)
+        except harness.CheckFailure as err:
+            return str(err)
+    raise AssertionError(f"{wrong.__name__} passes every visible test of {function}")
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (no_max_subtraction, "as the textbook formula exp(z) / sum(exp(z)) with nothing subtracted does"),
+    (min_shifted, "it subtracts the MIN along `axis`"),
+    (global_max, "not the max of the whole array"),
+])
+def test_unstable_softmaxes_fail_a_visible_test_that_names_the_mistake(wrong, message):
+    """Overflow (+-1000) and the max per row are the point of the exercise: a visible test shows them."""
+    assert check.check_softmax_stable in visible_checks("03_architecture", "softmax")
+    for small in [check.check_softmax_basic, check.check_softmax_axis]:
+        small(wrong)                                     # small logits alone cannot tell these apart
+    assert message in visible_failure("softmax", wrong)
+
+
+def test_float32_overflow_is_explained_with_its_own_limit():
+    """np.exp overflows above about 89 in float32, not 709: the message says which."""
+    z32 = np.array([[50.0, 100.0, 150.0], [-150.0, 0.0, -100.0]], dtype=np.float32)
+    assert "overflows above about 89 in float32" in failure(lambda fn: check._check_softmax(fn, z32), min_shifted)
+    assert "overflows above about 89 in float32" in failure(check.check_softmax_extremes,
+                                                            lambda z, axis=-1: no_max_subtraction(z, axis)
+                                                            if z.dtype == np.float32 else good_softmax(z, axis))
+
+
 def test_softmax_mistakes_are_named():
     assert "Subtract the max along `axis` first" in failure(check.check_softmax_stable, no_max_subtraction)
     assert "not the max of the whole array" in failure(check.check_softmax_stable, global_max)
+    assert "not the max of the whole array" in failure(check.check_softmax_extremes, global_max)
     assert "ignores the `axis` argument" in failure(check.check_softmax_axis, ignores_axis)
     assert "normalises along axis 0" in failure(check.check_softmax_basic, always_axis_zero)
     assert "WHOLE array" in failure(check.check_softmax_basic, whole_array)

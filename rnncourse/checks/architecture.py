@@ -79,16 +79,29 @@ def _check_softmax(fn, z, axis=None):
         with np.errstate(all="ignore"):
             naive = np.isfinite(_normalised(np.exp(z), axis))             # without subtracting a max
             whole_max = np.isfinite(_normalised(np.exp(z - z.max()), axis))
+            low = np.min(z, axis=axis, keepdims=True)
+            min_shift = np.isfinite(_normalised(np.exp(z - low), axis))   # the min along `axis` subtracted
         finite = np.isfinite(result)
+        kind = z.dtype if np.issubdtype(z.dtype, np.floating) else np.dtype(np.float64)
+        limit = np.log(np.finfo(kind).max)                                # np.exp overflows above it: 709 in float64
         if np.array_equal(finite, whole_max) and not np.array_equal(finite, naive):
             fail("softmax returned nan where every value along `axis` is far below the largest value of the "
                  "whole array. Subtract the max along `axis` (np.max(z, axis=axis, keepdims=True)), not the "
                  "max of the whole array: otherwise such a slice underflows to 0 / 0.")
+        if np.array_equal(finite, min_shift) and not np.array_equal(finite, naive):
+            spread = np.max(np.max(z, axis=axis, keepdims=True) - low)
+            fail(f"softmax returned nan or inf where the values along `axis` span {spread:.0f}: it subtracts "
+                 f"the MIN along `axis`, so its largest exponent is max - min = {spread:.0f}, and np.exp "
+                 f"overflows above about {limit:.0f} in {kind.name}. Subtract the max along `axis` "
+                 f"(np.max(z, axis=axis, keepdims=True)) instead: then every exponent is <= 0 and the largest "
+                 f"term is exactly 1.")
         if not naive.all():
-            fail(f"softmax returned nan or inf for logits as large as {np.abs(z).max():.0f}: np.exp "
-                 f"overflows above about 709 (and exp(-1000) underflows to 0, so 0 / 0 = nan). Subtract the "
-                 f"max along `axis` first: softmax(z) = softmax(z - max(z)) leaves the result unchanged and "
-                 f"keeps every exponent <= 0.")
+            textbook = (", as the textbook formula exp(z) / sum(exp(z)) with nothing subtracted does"
+                        if np.array_equal(finite, naive) else "")
+            fail(f"softmax returned nan or inf for logits as large as {np.abs(z).max():.0f}{textbook}: np.exp "
+                 f"overflows above about {limit:.0f} in {kind.name} (and exp(-1000) underflows to 0, so "
+                 f"0 / 0 = nan). Subtract the max along `axis` first: softmax(z) = softmax(z - max(z)) leaves "
+                 f"the result unchanged and keeps every exponent <= 0.")
         fail(f"softmax returned nan or inf for an input of shape {z.shape} with values between "
              f"{z.min():.3g} and {z.max():.3g}. Subtract the max along `axis` (keepdims=True), exponentiate, "
              f"then divide by the sum along `axis`.")
@@ -116,12 +129,23 @@ def check_softmax_axis(fn):
 
 
 def check_softmax_stable(fn):
-    """Hidden: logits around +1000 and -1000, with large and small rows in one array."""
+    """Visible: logits around +1000 and -1000, the defining property of a stable softmax.
+
+    A row of large and a row of very negative logits (the max must be taken per row, not over the
+    whole array) and a row spanning -1000 to 1000 (subtracting the min along ``axis`` overflows).
+    """
+    SOFTMAX.own_work(fn)
+    _check_softmax(fn, np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1001.0, -1002.0]]))
+    _check_softmax(fn, np.array([[-1000.0, 0.0, 1000.0], [3.0, 2.0, 1.0]]))
+
+
+def check_softmax_extremes(fn):
+    """Hidden: more large logits: 1-D, along axis 0, all equal to -800, and float32 (exp overflows above 88)."""
     SOFTMAX.own_work(fn)
     _check_softmax(fn, np.array([1000.0, 1001.0, 1002.0]))
-    _check_softmax(fn, np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1001.0, -1002.0]]))
     _check_softmax(fn, np.array([[3.0, 1000.0], [-1000.0, 2.0], [0.0, -999.0]]), axis=0)
     _check_softmax(fn, np.full((2, 5), -800.0))
+    _check_softmax(fn, np.array([[50.0, 100.0, 150.0], [-150.0, 0.0, -100.0]], dtype=np.float32))
 
 
 def check_softmax_random(fn):
