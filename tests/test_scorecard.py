@@ -8,9 +8,9 @@ import pytest
 from failures import answers
 from traitlets.config import Config
 
-from rnncourse.course import run_scorecard
+from rnncourse.course import release, run_scorecard
 from rnncourse.course.grading.preprocessors import SKIPPED, SkipDemonstrations
-from rnncourse.course.scorecard import graded_tests
+from rnncourse.course.scorecard import SCORECARD_ID, graded_tests
 
 UNIT = "04_bptt"  # three exercises, numpy only: cheap to score
 
@@ -56,6 +56,19 @@ def test_a_missing_function_is_explained():
 def test_an_unknown_unit_is_refused():
     with pytest.raises(ValueError, match="04_bptt"):
         run_scorecard("4_bptt", {})
+
+
+@pytest.mark.parametrize("unit", release.units())
+def test_every_unit_ends_with_its_scorecard(unit):
+    """One locked scorecard cell per unit, for that unit, after every graded cell."""
+    path, = (release.ROOT / "solutions" / unit).glob("*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    marked = [i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == SCORECARD_ID]
+    assert len(marked) == 1, marked
+    cell = cells[marked[0]]
+    assert f'run_scorecard("{unit}")' in cell.source
+    assert cell.metadata["nbgrader"]["locked"] and not cell.metadata["nbgrader"].get("grade")
+    assert all(not c.metadata.get("nbgrader", {}).get("grade") for c in cells[marked[0]:])
 
 
 def test_the_grader_skips_demonstrations_and_the_scorecard_and_nothing_else(tmp_path, monkeypatch):
