@@ -84,12 +84,13 @@ def test_the_grader_skips_demonstrations_and_the_scorecard_and_nothing_else(tmp_
     nbformat.write(release, tmp_path / "notebooks" / "unit" / "unit.ipynb")
     submitted = nbformat.from_dict(json.loads(nbformat.writes(release)))
     submitted.cells += [code("mine", "def helper(): pass"),          # a student's own cell runs
-                        code("demo", "check.check_f_random(f)", grade_id="test_f_hidden", grade=True, points=2)]
+                        code("demo", "check.check_f_random(f)", grade_id="test_f_hidden", grade=True, points=2),
+                        code("demo", "from checks import unit as check", grade_id="import_checks", locked=True)]
     monkeypatch.chdir(tmp_path)
     config = Config({"CourseDirectory": {"release_directory": "notebooks"}})
     nb, _ = SkipDemonstrations(config=config).preprocess(
         submitted, {"nbgrader": {"assignment": "unit", "notebook": "unit"}})
-    assert [c.source == SKIPPED for c in nb.cells] == [False, True, True, False, False, False]
+    assert [c.source == SKIPPED for c in nb.cells] == [False, True, True, False, False, False, False]
 
 
 def test_without_the_masters_it_says_where_it_looked(tmp_path):

@@ -4,7 +4,8 @@
 
 1. each ``submitted/<student>/<unit>/`` is normalised into ``normalised/<student>/<unit>/``
    (:func:`.normalise.normalise_folder`; the submitted files are never changed); a submission
-   whose normalised files are unchanged since it was last graded is skipped unless ``regrade``;
+   whose normalised files, and the release and configuration it is graded with, are unchanged
+   since it was last graded is skipped unless ``regrade``;
 2. ``nbgrader autograde`` grades each submission in a scratch course of its own (:mod:`.worker`),
    ``workers`` at a time, through the sandbox and the policy of ``nbgrader_config.py``; this
    process alone writes the results into the class gradebook;
@@ -71,11 +72,12 @@ def zero_submission(db_url, unit, student):
         gb.db.commit()
 
 
-def fingerprint(folder):
-    """A hash of the names and contents of the files in ``folder`` (a normalised submission)."""
+def fingerprint(*folders_or_files):
+    """A hash of the names and contents of the given files and of every file in the given folders."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    for root in map(Path, folders_or_files):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]:
+            digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -107,9 +109,10 @@ def grade_class(course, unit, only=(), workers=1, regrade=False, feedback=True, 
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     everyone, todo = list(only) or students(course, unit), []
+    grader = fingerprint(course / "nbgrader_config.py", course / "notebooks" / unit)   # new tests: grade again
     for student in everyone:
         notes = normalise_folder(course / "submitted" / student / unit, course / NORMALISED / student / unit, names)
-        mark = fingerprint(course / NORMALISED / student / unit)
+        mark = fingerprint(course / NORMALISED / student / unit) + grader
         known = state.get(student, {})
         if regrade or known.get("fingerprint") != mark or not _graded_before(db_url, unit, student):
             todo.append(student)

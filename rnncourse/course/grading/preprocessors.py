@@ -66,9 +66,9 @@ class SkipDemonstrations(NbGraderPreprocessor):
 
     A demonstration is a code cell of the release without nbgrader metadata (training runs,
     timings, figures); the tests never depend on one (the suite proves it on every master). A
-    student's cell is skipped only if it has the id of such a release cell and is neither an
-    answer nor a test, so a test cell given a demonstration's id still runs, and the cells a
-    student added (helpers for an answer) run as before.
+    student's cell is skipped only if it has the id of such a release cell and no nbgrader role
+    of its own (or the scorecard's, ungraded), so a test, answer or set-up cell given a skipped
+    cell's id still runs, and the cells a student added (helpers for an answer) run as before.
     """
 
     def preprocess(self, nb, resources):
@@ -77,8 +77,8 @@ class SkipDemonstrations(NbGraderPreprocessor):
                                                     or cell.metadata["nbgrader"].get("grade_id") == SCORECARD_ID)}
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
-            graded = meta.get("grade") or meta.get("solution")
-            if cell.cell_type == "code" and cell.get("id") in skipped and not graded:
+            plain = meta.get("grade_id") in (None, SCORECARD_ID) and not (meta.get("grade") or meta.get("solution"))
+            if cell.cell_type == "code" and cell.get("id") in skipped and plain:
                 cell.source = SKIPPED
         return nb, resources
 
