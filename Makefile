@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 
-.PHONY: lab test student slides grade clean help
+.PHONY: lab test student slides grade bench clean help
 
 help:
 	@echo "make lab      start JupyterLab on the course (sets up .venv on first use)"
@@ -13,6 +13,7 @@ help:
 	@echo "make student  regenerate notebooks/ from solutions/ with nbgrader"
 	@echo "make slides   build reveal.js slides of the solved notebooks into build/slides"
 	@echo "make grade UNIT=04_bptt [WORKERS=2] [ARGS='--regrade']   grade submitted/ for a unit (see README)"
+	@echo "make bench    benchmarks (grading: seconds per submission per unit); tables in build/bench/"
 	@echo "make clean    remove built files (slides, gradebook, nbgrader folders), keep .venv"
 
 # Re-installs only when pyproject.toml is newer than the last install.
@@ -30,7 +31,7 @@ lab: $(STAMP)
 	    notebooks/00_welcome/00_welcome.ipynb
 
 test: $(STAMP)
-	$(BIN)/ruff check rnncourse tests
+	$(BIN)/ruff check rnncourse tests benchmarks
 	$(BIN)/python -m pytest
 
 student: $(STAMP)
@@ -43,6 +44,9 @@ slides: $(STAMP)
 grade: $(STAMP)
 	@test -n "$(UNIT)" || { echo "usage: make grade UNIT=04_bptt [WORKERS=2] [ARGS='--regrade --student alice']"; exit 2; }
 	$(BIN)/python -m rnncourse.course.grading $(UNIT) $(if $(WORKERS),--workers $(WORKERS),) $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/grading.py $(UNITS)
 
 clean:
 	rm -rf build gradebook.db submitted normalised autograded feedback exchange reports grades.csv .grading .pytest_cache

@@ -6,6 +6,9 @@ normalised cells and a policy over the student's code before anything runs, each
 bubblewrap sandbox with time limits per cell, outputs trimmed, feedback without the answer key.
 """
 
+import os
+from pathlib import Path
+
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
                                     DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteCells,
@@ -21,6 +24,13 @@ c.CourseDirectory.course_id = "rnncourse"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+
+# The exchange (release_assignment -> fetch_assignment -> submit -> collect, and feedback back):
+# a folder that the instructor and every student can reach. Default: exchange/ in this folder,
+# for one machine and one user; on a shared server set RNNCOURSE_EXCHANGE for everyone.
+EXCHANGE = Path(os.environ.get("RNNCOURSE_EXCHANGE", Path(__file__).resolve().parent / "exchange"))
+EXCHANGE.mkdir(parents=True, exist_ok=True)   # nbgrader refuses to start without it
+c.Exchange.root = str(EXCHANGE)
 
 c.Autograde.sanitize_preprocessors = [ClearOutput, NormaliseCells, DeduplicateIds, OverwriteKernelspec,
                                       OverwriteCells, EnforcePolicy, SkipDemonstrations, CheckCellMetadata]

@@ -49,6 +49,16 @@ def test_references_and_wrappers_are_not_own_work():
         assert "your own" in failure(welcome.check_one_hot_encode_basic, fn)
 
 
+def test_an_object_used_as_a_function_is_followed():
+    from rnncourse import data
+
+    class OneHot:
+        def __call__(self, indices, depth):
+            return data.one_hot(indices, depth)
+
+    assert "your own" in failure(welcome.check_one_hot_encode_basic, OneHot())
+
+
 def test_blank_answer_is_explained():
     def blank(indices, depth):
         raise NotImplementedError()

@@ -1,8 +1,11 @@
-"""A class graded end to end by the grade command, on a Dask cluster of two local workers.
+"""A class run end to end: nbgrader's exchange, the grade command on a Dask cluster of two local
+workers, feedback released and fetched.
 
-Generated students of 00_welcome (full, partial, blank, broken, late) each get in ``grades.csv``
-what the checks give their answers when run directly (the scorecard, in this process); the
-late one is zeroed by the course's late policy; feedback, the summary and the histogram exist.
+Three students of 00_welcome (full, partial, blank) fetch, answer and submit through the
+exchange; two more hand in through an LMS (copied into ``submitted/``): one late, one broken.
+Each gets in ``grades.csv`` what the checks give its answer when run directly (the scorecard,
+in this process); the late one is zeroed by the course's late policy; every student's feedback
+is released, and the exchange students fetch theirs.
 """
 
 import csv
@@ -20,8 +23,9 @@ pytestmark = pytest.mark.skipif(sandbox.sandbox_tool() is None,
                                 reason="bubblewrap (`bwrap`) is not installed: the grading sandbox cannot run")
 
 UNIT = "00_welcome"
-DUE = "2026-01-01 12:00:00 UTC"
-ON_TIME, LATE = "2025-12-31 12:00:00.000000 UTC", "2026-01-02 12:00:00.000000 UTC"
+DUE = "2099-01-01 12:00:00 UTC"
+ON_TIME, LATE = "2098-12-31 12:00:00.000000 UTC", "2099-01-02 12:00:00.000000 UTC"
+EXCHANGE_STUDENTS = ("full", "partial", "blank")
 PARTIAL = ("def one_hot_encode(indices, depth):\n"
            "    indices = np.asarray(indices)\n"
            "    return np.eye(depth)[indices] if indices.ndim == 1 else np.zeros(indices.shape + (depth,))\n")
@@ -43,30 +47,47 @@ def deserved(answer):
     return run_scorecard(UNIT, namespace).score
 
 
+def student_nbgrader(home, exchange, *args):
+    """An nbgrader command run by a student in their own folder (no course config there), with
+    their own nbgrader cache (one Unix user stands in for several students here)."""
+    home.mkdir(exist_ok=True)
+    release.nbgrader(home, *args, "--course=rnncourse", f"--Exchange.root={exchange}",
+                     f"--Exchange.cache={home / 'cache'}")
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = tmp_path_factory.mktemp("class")
+    course, homes = tmp_path_factory.mktemp("class"), tmp_path_factory.mktemp("homes")
+    exchange = course / "exchange"
     release.make_course(course, UNIT)
     with open(course / "nbgrader_config.py", "a") as f:
         f.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
     release.nbgrader(course, "db", "assignment", "add", UNIT, f"--duedate={DUE}")
+    release.nbgrader(course, "release_assignment", UNIT, "--force")
     solution = next(c.source for c in nbformat.read(release.ROOT / "solutions" / UNIT / f"{UNIT}.ipynb", 4).cells
                     if c.metadata.get("nbgrader", {}).get("grade_id") == "one_hot_encode")
     solution = "\n".join(line for line in solution.splitlines() if "SOLUTION" not in line)
-    students = {"full": (solution, ON_TIME), "partial": (PARTIAL, ON_TIME), "blank": (None, ON_TIME),
-                "late": (solution, LATE), "broken": ("not a notebook", ON_TIME)}
-    for student, (answer, stamp) in students.items():
+    answers_of = {"full": solution, "partial": PARTIAL, "blank": None}
+    for student in EXCHANGE_STUDENTS:                     # fetch, answer, submit
+        student_nbgrader(homes / student, exchange, "fetch_assignment", UNIT)
+        (homes / student / UNIT / f"{UNIT}.ipynb").write_text(notebook(course, answers_of[student]))
+        student_nbgrader(homes / student, exchange, "submit", UNIT, f"--student={student}")
+    release.nbgrader(course, "collect", UNIT)
+    for student, (text, stamp) in {"late": (notebook(course, solution), LATE),
+                                   "broken": ('{"cells": [', ON_TIME)}.items():     # through an LMS
         folder = course / "submitted" / student / UNIT
         folder.mkdir(parents=True)
-        text = '{"cells": [' if student == "broken" else notebook(course, answer)
         (folder / f"{UNIT}.ipynb").write_text(text)
         (folder / "timestamp.txt").write_text(stamp)
     said = io.StringIO()
     with dask_executor("local", 2) as executor:
         rows = batch.grade_class(course, UNIT, executor=executor, out=said)
+    release.nbgrader(course, "release_feedback", UNIT)
+    for student in EXCHANGE_STUDENTS:
+        student_nbgrader(homes / student, exchange, "fetch_feedback", UNIT, f"--student={student}")
     with open(course / "grades.csv") as f:
         exported = {row["student_id"]: row for row in csv.DictReader(f)}
-    return {"course": course, "rows": {r["student"]: r for r in rows}, "grades": exported,
+    return {"course": course, "homes": homes, "rows": {r["student"]: r for r in rows}, "grades": exported,
             "said": said.getvalue(), "expected": {"full": deserved(solution), "partial": deserved(PARTIAL),
                                                   "blank": 0.0, "late": 0.0, "broken": 0.0}}
 
@@ -89,6 +110,9 @@ def test_feedback_summary_and_histogram_are_written(graded):
     course = graded["course"]
     for student in ("full", "partial", "blank", "late"):
         assert (course / "feedback" / student / UNIT / f"{UNIT}.html").is_file(), student
+    for student in EXCHANGE_STUDENTS:
+        fetched = list((graded["homes"] / student / UNIT / "feedback").glob(f"*/{UNIT}.html"))
+        assert len(fetched) == 1, student
     assert (course / "reports" / UNIT / "histogram.png").stat().st_size > 0
     with open(course / "reports" / UNIT / "summary.csv") as f:
         assert {row["student"] for row in csv.DictReader(f)} == set(graded["rows"])

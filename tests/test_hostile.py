@@ -177,6 +177,16 @@ def submissions(course):
     for cell, demo_id in zip(tests[1:], demo_ids):
         cell.id = demo_id
     files["a_disguised_tests"] = ({f"{UNIT}.ipynb": nbformat.writes(disguised)}, 0)
+    hidden_copy = set_answer(solved(course), "rnn_step_backward", PASTED)   # a blank second copy at the end
+    hidden_copy.cells.append(nbformat.from_dict(json.loads(json.dumps(blank(course).cells[index_of(
+        blank(course), "rnn_step_backward")]))))
+    hidden_copy.cells[-1].id = "pasted-copy"
+    files["pasted_then_blank_copy"] = ({f"{UNIT}.ipynb": nbformat.writes(hidden_copy)}, FULL)
+    fake_notes = blank(course)                    # grader metadata written by the student (it broke the batch)
+    fake_notes.metadata["rnncourse"] = {"notes": [0, "=HYPERLINK(\"x\")"]}
+    fake_notes.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"solution": True,
+                                                                                       "grade_id": ["x"]}}))
+    files["a_fake_metadata"] = ({f"{UNIT}.ipynb": nbformat.writes(fake_notes)}, 0)
     files["renamed_by_lms"] = ({f"{UNIT} (1).ipynb": nbformat.writes(solved(course))}, FULL)
     files["invalid_json"] = ({f"{UNIT}.ipynb": '{"cells": [ this is not json'}, 0)
     files["a_shadow_package"] = ({f"{UNIT}.ipynb": nbformat.writes(blank(course)),
@@ -215,7 +225,7 @@ STUDENTS = ["correct", "blank", "a_setattr_checks", "a_pass_object", "a_import_h
             "ref_dunder_import", "ref_exec_source", "ref_default_argument", "ref_partial", "endless_loop",
             "memory_hog", "print_flood", "noisy_but_right", "zz_blank_after_attacks", "deleted_tests",
             "copied_cells", "renamed_by_lms", "invalid_json", "a_shadow_package", "pasted_reference",
-            "a_disguised_tests"]
+            "a_disguised_tests", "pasted_then_blank_copy", "a_fake_metadata"]
 
 
 @pytest.mark.parametrize("student", STUDENTS)
@@ -251,6 +261,7 @@ def test_pasted_references_and_shared_answers_are_listed_for_review(graded):
     with open(graded["course"] / "reports" / UNIT / "similarity.csv") as f:
         flagged = {(row["exercise"], row["student"], row["similar_to"]) for row in csv.DictReader(f)}
     assert ("rnn_step_backward", "pasted_reference", "rnncourse.reference.bptt.rnn_step_backward") in flagged
+    assert ("rnn_step_backward", "pasted_then_blank_copy", "rnncourse.reference.bptt.rnn_step_backward") in flagged
     assert ("rnn_backward", "correct", "solutions/04_bptt") in flagged          # the solved notebook is public too
     assert not any(student == "blank" or other == "blank" for _, student, other in flagged)
 

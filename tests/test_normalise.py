@@ -65,3 +65,13 @@ def test_unreadable_or_ambiguous_notebooks_are_reported(tmp_path):
     for name in (f"{UNIT} (1).ipynb", f"{UNIT} (2).ipynb"):
         (tmp_path / name).write_text("{}")
     assert find_notebook(tmp_path, f"{UNIT}.ipynb") is None
+
+
+def test_grader_metadata_written_by_a_student_is_dropped():
+    """Only the grading steps write ``rnncourse`` metadata: a student's fake notes or fake answer copies go."""
+    nb, reference = student_copy(), student_copy()
+    nb.metadata["rnncourse"] = {"notes": [0, "all tests passed"]}
+    nb.cells.append(nbformat.v4.new_code_cell("check = None", metadata={"rnncourse": {"answer_copy": "check"}}))
+    normalise_cells(nb, reference)
+    assert "rnncourse" not in nb.metadata and "rnncourse" not in nb.cells[-1].metadata
+

@@ -51,6 +51,18 @@ def test_honest_answers_break_no_rule(source):
     ("import os\n", "imports `os`"),
     ("def rnn_step_backward(d, c):\n    return open('/etc/passwd').read()\n", "uses `open`"),
     ("def rnn_step_backward(d, c):\n    return check.np\n", "uses `check`"),
+    # found by a red-team pass: IPython syntax, IPython's shell and history, names given as strings
+    ("%time 0\nimport rnncourse.checks.welcome as c\n", "uses `get_ipython`"),
+    ("!cat /etc/passwd\n", "uses `get_ipython`"),
+    ("get_ipython().user_ns['check'] = None\n", "uses `get_ipython`"),
+    ("print([s for s in In if 'HIDDEN' in s])\n", "uses `In`"),
+    ("print(_i3)\n", "uses `_i3`"),
+    ("import operator\n", "imports `operator`"),
+    ("import functools\nfunctools.update_wrapper(check, object(), assigned=('x',), updated=())\n", "`.update_wrapper`"),
+    ("import collections\nm = collections._sys\n", "`._sys`"),
+    ("from numpy._core.numeric import builtins as B\n", "imports `numpy._core.numeric`"),
+    ("from numpy import builtins as B\n", "imports `builtins` from `numpy`"),
+    ("import numpy as np\nnp.core.numeric.builtins.exec('x = 1')\n", "`.builtins`"),
 ])
 def test_each_rule_is_named(source, rule):
     assert any(rule in found for found in answer(source)), answer(source)

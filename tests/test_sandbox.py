@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from rnncourse.course import release
 from rnncourse.course.grading import sandbox
 
 pytestmark = pytest.mark.skipif(sandbox.sandbox_tool() is None,
@@ -69,6 +70,8 @@ def test_a_kernel_in_the_sandbox_is_contained(tmp_path):
         "    print('MemoryError after', len(blocks), 'GiB')\nblocks.clear()",
         "while True:\n    pass",
         "print('after the loop')",
+        "import os\nprint(os.path.exists(%r), os.path.exists(%r))" % (str(release.ROOT / "solutions"),
+                                                                   str(release.ROOT / "rnncourse")),
     ], interrupt_after=2)
     assert outputs[0] == "[] False"                       # an empty working folder; the course is hidden
     assert outputs[1] == "OSError"                         # the environment is read-only
@@ -77,6 +80,7 @@ def test_a_kernel_in_the_sandbox_is_contained(tmp_path):
     assert outputs[4] == "started"
     assert outputs[5].startswith("MemoryError after") and int(outputs[5].split()[2]) < 30
     assert outputs[6] == "KeyboardInterrupt" and outputs[7] == "after the loop"
+    assert outputs[8] == "False True"                      # the repository's masters hidden, its package not
     survivors = subprocess.run(["pgrep", "-f", "sleep 4242"], capture_output=True, text=True).stdout
     assert survivors == "", "a process started in the sandbox outlived its kernel"
 

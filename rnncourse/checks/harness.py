@@ -105,8 +105,14 @@ def _used_objects(fn, seen):
             yield value, set()
         yield from _used_objects(fn.func, seen)
         return
+    if isinstance(fn, types.MethodType):
+        yield fn.__self__, set()
+        fn = fn.__func__
     code = getattr(fn, "__code__", None)
     if code is None:
+        call = getattr(type(fn), "__call__", None)          # an object used as a function: follow its __call__
+        if not isinstance(fn, type) and isinstance(call, types.FunctionType):
+            yield from _used_objects(types.MethodType(call, fn), seen)
         return
     names, attributes = _loads(code)
     scope = getattr(fn, "__globals__", {})

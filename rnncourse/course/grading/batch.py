@@ -19,8 +19,10 @@ The command exits 0 when every submission got a grade, zeros included.
 """
 
 import concurrent.futures
+import datetime
 import hashlib
 import json
+import secrets
 import shutil
 import sys
 import time
@@ -33,6 +35,7 @@ from tqdm import tqdm
 
 from ..release import nbgrader
 from . import worker
+from .normalise import EXCHANGE_FILES
 from .worker import NORMALISED
 
 
@@ -81,6 +84,19 @@ def fingerprint(*folders_or_files):
     return digest.hexdigest()
 
 
+def releasable(folder):
+    """Let ``nbgrader release_feedback`` pass a feedback ``folder`` whose submission did not come
+    through the exchange (it needs both files, and stops for the whole class without them).
+    Returns whether the folder already had them; a made-up secret matches no student's fetch."""
+    if not folder.is_dir() or all((folder / name).is_file() for name in EXCHANGE_FILES):
+        return True
+    if not (folder / "timestamp.txt").is_file():
+        (folder / "timestamp.txt").write_text(datetime.datetime.now(datetime.timezone.utc).isoformat())
+    if not (folder / "submission_secret.txt").is_file():
+        (folder / "submission_secret.txt").write_text(secrets.token_hex(16))
+    return False
+
+
 def _graded_before(db_url, unit, student):
     with Gradebook(db_url) as gb:
         try:
@@ -109,14 +125,15 @@ def grade_class(course, unit, only=(), workers=1, regrade=False, feedback=True, 
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     everyone, todo = list(only) or students(course, unit), []
-    grader = fingerprint(course / "nbgrader_config.py", course / "notebooks" / unit)   # new tests: grade again
+    grader = fingerprint(course / "nbgrader_config.py", course / "notebooks" / unit, course / "solutions" / unit,
+                         Path(__file__).resolve().parents[2] / "checks")                # new tests: grade again
     for student in everyone:
         notes = normalise_folder(course / "submitted" / student / unit, course / NORMALISED / student / unit, names)
         mark = fingerprint(course / NORMALISED / student / unit) + grader
         known = state.get(student, {})
         if regrade or known.get("fingerprint") != mark or not _graded_before(db_url, unit, student):
             todo.append(student)
-            state[student] = {"fingerprint": mark, "status": "not graded", "notes": notes}
+            state[student] = {"fingerprint": None, "status": "not graded", "notes": notes, "mark": mark}
     skipped = len(everyone) - len(todo)
     print(f"{unit}: grading {len(todo)} of {len(everyone)} submissions"
           + (f"; {skipped} are unchanged since they were graded (--regrade grades them again)" if skipped else ""),
@@ -140,15 +157,20 @@ def grade_class(course, unit, only=(), workers=1, regrade=False, feedback=True, 
                 shutil.rmtree(outcome.scratch, ignore_errors=True)
                 info["status"] = "zero: not gradable"
                 info["notes"].append(f"nbgrader could not grade it ({outcome.log or 'no message'}); zero given")
+            info["fingerprint"] = info.pop("mark")                   # recorded once the grade is in the gradebook
             state_path.write_text(json.dumps(state, indent=1))
             bar.update()
             tqdm.write(f"[{bar.n}/{len(todo)}] {outcome.student}: {info['status']} "
                        f"({time.time() - started:.0f} s since the start)"
                        + (f"  ({'; '.join(info['notes'])})" if info["notes"] else ""), file=out)
     shutil.rmtree(course / worker.SCRATCH / unit, ignore_errors=True)
-    rows = write_reports(course, unit, db_url, {student: state[student] for student in everyone})
     if feedback:
         nbgrader(course, "generate_feedback", unit, "--force")
+        for student in everyone:
+            if not releasable(course / "feedback" / student / unit):
+                state[student]["notes"].append("handed in without nbgrader's exchange: give the student "
+                                               f"feedback/{student}/{unit}/ directly")
+    rows = write_reports(course, unit, db_url, {student: state[student] for student in everyone})
     nbgrader(course, "export")
     report = course / "reports" / unit
     print(f"{len(rows)} submissions of {unit}: per-student table {report / 'summary.csv'}, histogram "

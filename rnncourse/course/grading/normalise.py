@@ -17,6 +17,8 @@ from pathlib import Path
 
 import nbformat
 
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")   # written by `nbgrader submit`, kept by collect
+
 
 def grade_id(cell):
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
@@ -37,7 +39,11 @@ def normalise_cells(nb, release):
     """Make ``nb``'s graded and locked cells those of ``release``, once each, in its order.
 
     Changes ``nb`` in place and returns the notes (sentences for the instructor's summary).
+    The grader's own metadata (``rnncourse``) is removed first: only the grading steps write it.
     """
+    nb.metadata.pop("rnncourse", None)
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("rnncourse", None)
     notes, seen, cells = [], set(), []
     for cell in nb.cells:
         gid = grade_id(cell)
@@ -86,13 +92,13 @@ def normalise_folder(submitted, target, notebook_names):
     """Copy the gradable part of one submission folder to ``target``; return the notes.
 
     ``notebook_names``: the unit's notebooks (file names). Only they (renamed if needed) and
-    nbgrader's ``timestamp.txt`` are copied. A notebook that is missing or unreadable is not
-    copied (nbgrader then scores it zero) and a note says why.
+    the files of nbgrader's exchange (:data:`EXCHANGE_FILES`) are copied. A notebook that is
+    missing or unreadable is not copied (nbgrader then scores it zero) and a note says why.
     """
     submitted, target = Path(submitted), Path(target)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    notes, used = [], {"timestamp.txt"}
+    notes, used = [], set(EXCHANGE_FILES)
     for name in notebook_names:
         found = find_notebook(submitted, name)
         if found is None:
@@ -107,9 +113,9 @@ def normalise_folder(submitted, target, notebook_names):
         if found.name != name:
             notes.append(f"{found.name} was graded as {name}")
         shutil.copy(found, target / name)
-    timestamp = submitted / "timestamp.txt"
-    if timestamp.is_file():
-        shutil.copy(timestamp, target / "timestamp.txt")
+    for name in EXCHANGE_FILES:
+        if (submitted / name).is_file():
+            shutil.copy(submitted / name, target / name)
     others = sorted(p.name for p in submitted.iterdir() if p.name not in used)
     if others:
         notes.append(f"not graded (only the unit's notebooks are): {', '.join(others)}")

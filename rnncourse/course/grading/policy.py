@@ -5,9 +5,11 @@ that grade it. So before a notebook runs, every code cell the student could edit
 (its syntax tree, never executed) and a cell that breaks a rule is not run at all: its source is
 replaced by a note, and the exercise it answers scores zero with the reason in its test cells.
 
-Rules for every editable cell: imports only from :data:`ALLOWED_IMPORTS`; no ``exec``, ``eval``,
-``compile``, ``__import__``, ``open``, ``globals``/``locals``/``vars``, ``setattr``/``delattr``,
-``getattr`` with a computed or special name; no special ``__attributes__``; no attribute that
+Rules for every editable cell, read as IPython runs it (magics included): imports only from
+:data:`ALLOWED_IMPORTS` and no private module; no ``exec``, ``eval``, ``compile``, ``__import__``,
+``open``, ``globals``/``locals``/``vars``, ``setattr``/``delattr``, ``get_ipython`` or IPython's
+history (``In``, ``_i3``...), no attribute access by a string name (``getattr`` with a computed or
+special name, ``operator.attrgetter``...); no private or special attributes; no attribute that
 leads to the interpreter (``os``, ``modules``, frames; of ``sys`` only ``sys.stderr`` and
 a few constants); no attribute assignment outside a
 method's ``self``; no binding of ``check`` or of another exercise's name. Answer
@@ -17,17 +19,21 @@ the ``check`` module, nor declare ``global`` names.
 
 import ast
 import builtins
+import re
 
 from .normalise import grade_id
 
-ALLOWED_IMPORTS = {"numpy", "math", "cmath", "random", "collections", "itertools", "functools", "operator",
-                   "string", "re", "statistics", "dataclasses", "typing", "time", "warnings", "sys", "keras",
-                   "tensorflow"}
+ALLOWED_IMPORTS = {"numpy", "math", "cmath", "random", "collections", "itertools", "functools", "string", "re",
+                   "statistics", "dataclasses", "typing", "time", "warnings", "sys", "keras", "tensorflow"}
 SYS_ATTRIBUTES = {"stdout", "stderr", "float_info", "maxsize"}   # all that ``sys`` may be used for
 DEMO_IMPORTS = {"matplotlib", "rnncourse"}          # also in cells that are not answers
 FORBIDDEN_PACKAGE_PARTS = ("rnncourse.checks", "rnncourse.course")
 FORBIDDEN_CALLS = {"exec", "eval", "compile", "__import__", "open", "globals", "locals", "vars", "setattr",
-                   "delattr", "breakpoint", "input", "memoryview"}
+                   "delattr", "breakpoint", "input", "memoryview", "get_ipython", "exit", "quit",
+                   # attribute access by a name given as a string, and IPython's input/output history
+                   "attrgetter", "methodcaller", "update_wrapper", "wraps", "In", "Out", "_ih", "_oh"}
+FORBIDDEN_METHODS = FORBIDDEN_CALLS - {"compile", "open", "input", "memoryview", "exit", "quit", "In", "Out"}
+HISTORY = re.compile(r"_i{1,3}\d*|_\d+")            # _i, _ii, _iii, _i7, _7: IPython's history names
 ALLOWED_DUNDERS = {"__init__", "__name__", "__doc__"}
 FORBIDDEN_ATTRIBUTES = {"sys", "os", "builtins", "importlib", "subprocess", "modules", "system", "popen", "kill",
                         "killpg", "environ", "signal", "ctypes", "inspect", "f_globals", "f_locals", "f_back",
@@ -74,8 +80,11 @@ def package_names(locked_sources):
 
 
 def _parse(source):
+    """The syntax tree of ``source`` as IPython runs it (``%magic`` and ``!shell`` lines become
+    ``get_ipython()`` calls), or None if IPython would not run it either."""
+    from IPython.core.inputtransformer2 import TransformerManager
     try:
-        return ast.parse(source)
+        return ast.parse(TransformerManager().transform_cell(source))
     except SyntaxError:
         return None
 
@@ -88,7 +97,7 @@ def violations(source, exercises, answer_to=None, package=()):
     """
     tree = _parse(source)
     if tree is None:
-        return []                                    # a syntax error stops only this cell
+        return []                                    # IPython refuses to run it: a syntax error stops only this cell
     rules = _Rules(protected=({TEST_MODULE} | set(exercises)) - {answer_to}, answer=answer_to is not None,
                    package=set(package) | {TEST_MODULE})
     rules.visit(tree)
@@ -129,6 +138,9 @@ class _Rules(ast.NodeVisitor):
         self._imports([node.module or "."] if node.level == 0 else ["."])
         if node.module == "sys" and any(alias.name not in SYS_ATTRIBUTES for alias in node.names):
             self.found.append(f"it imports from `sys` more than {sorted(SYS_ATTRIBUTES)}")
+        for alias in node.names:
+            if not _plain(alias.name):
+                self.found.append(f"it imports `{alias.name}` from `{node.module}`")
         if self.local is None:
             for alias in node.names:
                 self._binds(alias.asname or alias.name)
@@ -136,7 +148,8 @@ class _Rules(ast.NodeVisitor):
     def _imports(self, modules):
         allowed = ALLOWED_IMPORTS if self.answer else ALLOWED_IMPORTS | DEMO_IMPORTS
         for module in modules:
-            if module.split(".")[0] not in allowed or module.startswith(FORBIDDEN_PACKAGE_PARTS):
+            private = any(part.startswith("_") for part in module.split("."))
+            if module.split(".")[0] not in allowed or module.startswith(FORBIDDEN_PACKAGE_PARTS) or private:
                 why = ("graded work must be your own" if module.startswith("rnncourse")
                        else "the course does not need it")
                 self.found.append(f"it imports `{module}` ({why})")
@@ -156,7 +169,8 @@ class _Rules(ast.NodeVisitor):
         name = node.id
         if isinstance(node.ctx, ast.Store):
             self._binds(name)
-        elif name in FORBIDDEN_CALLS or (name.startswith("__") and name not in ALLOWED_DUNDERS):
+        elif name in FORBIDDEN_CALLS or HISTORY.fullmatch(name) or (name.startswith("__")
+                                                                     and name not in ALLOWED_DUNDERS):
             self.found.append(f"it uses `{name}`")
         elif name in self.sys_names and id(node) not in self.safe_sys:
             self.found.append(f"it uses `sys` for more than {sorted(SYS_ATTRIBUTES)}")
@@ -181,9 +195,9 @@ class _Rules(ast.NodeVisitor):
 
 
 def _plain(attribute):
-    """Whether an attribute name is an ordinary one (not special, not a way to the interpreter)."""
-    special = attribute.startswith("__") and attribute not in ALLOWED_DUNDERS
-    return not special and attribute not in FORBIDDEN_ATTRIBUTES
+    """Whether an attribute name is an ordinary one (not private or special, not a way to the interpreter)."""
+    private = attribute.startswith("_") and attribute not in ALLOWED_DUNDERS
+    return not private and attribute not in FORBIDDEN_ATTRIBUTES | FORBIDDEN_METHODS
 
 
 def _local_names(function):

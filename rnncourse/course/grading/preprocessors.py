@@ -43,7 +43,8 @@ class NormaliseCells(NbGraderPreprocessor):
     """Deleted graded cells restored, copied ones resolved (:func:`.normalise.normalise_cells`)."""
 
     def preprocess(self, nb, resources):
-        _notes(nb).extend(normalise_cells(nb, release_notebook(self.config, resources)))
+        notes = normalise_cells(nb, release_notebook(self.config, resources))   # drops the student's own notes first
+        _notes(nb).extend(notes)
         return nb, resources
 
 
@@ -72,13 +73,16 @@ class SkipDemonstrations(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb, resources):
-        skipped = {cell.get("id") for cell in release_notebook(self.config, resources).cells
+        skipped = {cell.get("id"): cell.source for cell in release_notebook(self.config, resources).cells
                    if cell.cell_type == "code" and (not cell.metadata.get("nbgrader")
                                                     or cell.metadata["nbgrader"].get("grade_id") == SCORECARD_ID)}
-        for cell in nb.cells:
+        for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
             plain = meta.get("grade_id") in (None, SCORECARD_ID) and not (meta.get("grade") or meta.get("solution"))
             if cell.cell_type == "code" and cell.get("id") in skipped and plain:
+                if cell.source != skipped[cell.get("id")]:
+                    _notes(nb).append(f"cell {index} (a demonstration) was changed by the student and not run: "
+                                      "code an answer needs belongs in the answer cell or a new cell")
                 cell.source = SKIPPED
         return nb, resources
 

@@ -4,8 +4,9 @@ reaches the grader.
 The kernel runs under bubblewrap (Debian's ``bubblewrap``, the ``bwrap`` command):
 
 - the file system is read-only; the course folder (gradebook, master notebooks, other
-  submissions) is hidden behind an empty folder, except the Python environment and the package
-  when they live inside it (or in /tmp, which is private too), which stay visible read-only;
+  submissions) is hidden behind an empty folder, and so is the repository the package runs
+  from, if that is another copy of the course; the Python environment and the package stay
+  visible read-only when they live inside a hidden folder (or in /tmp, which is private too);
 - the working directory is an empty, private scratch folder; ``/tmp`` and ``HOME`` are private too;
 - the kernel has its own PID namespace (nothing it starts survives it, and it cannot signal the
   grader), no network (it talks to the grader over Unix sockets in a private folder), and
@@ -27,6 +28,8 @@ from traitlets import Integer, Unicode
 
 UNSANDBOXED = "RNNCOURSE_UNSANDBOXED"
 MEMORY_LIMIT = 6 * 2 ** 30          # bytes of address space; TensorFlow alone maps about 2.5 GiB
+FILE_LIMIT = 2 ** 30                # bytes in any one file the kernel writes
+TMP_LIMIT = 2 ** 30                 # bytes of the kernel's private /tmp (kept in memory)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -62,12 +65,16 @@ def bwrap_argv(kernel_argv, course_root, scratch, memory_limit=MEMORY_LIMIT):
     whose ``work`` and ``run`` subfolders become the working directory and the socket folder.
     """
     course_root, scratch = Path(course_root).resolve(), Path(scratch).resolve()
-    visible = [Path(sys.prefix).resolve(), Path(__file__).resolve().parents[2]]  # the venv, the package
-    argv = ["prlimit", f"--as={int(memory_limit)}", "--",
-            "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-            "--tmpfs", str(course_root)]
-    for path in visible:                  # hidden by /tmp's or the course's empty folder: shown again
-        if _inside(path, course_root) or _inside(path, Path("/tmp").resolve()):
+    package = Path(__file__).resolve().parents[2]
+    hidden = [Path("/tmp").resolve(), course_root]
+    if (package.parent / "solutions").is_dir():       # the package runs from a copy of the course repository
+        hidden.append(package.parent)                  # whose masters must stay hidden too
+    argv = ["prlimit", f"--as={int(memory_limit)}", f"--fsize={FILE_LIMIT}", "--",
+            "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--size", str(TMP_LIMIT)]
+    for folder in hidden:
+        argv += ["--tmpfs", str(folder)]
+    for path in (Path(sys.prefix).resolve(), package):   # the venv and the package, if hidden: shown again
+        if any(_inside(path, folder) for folder in hidden):
             argv += ["--ro-bind", str(path), str(path)]
     argv += ["--bind", str(scratch), str(scratch),
              # own PID namespace (its init ignores signals sent from inside) and a session of its own:

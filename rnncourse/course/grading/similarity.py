@@ -24,9 +24,13 @@ NOISE = 8               # tokens in a row that count as a match (copydetect's k)
 
 
 def answers(notebook):
-    """``{exercise: source}`` of a notebook's code answer cells."""
-    return {grade_id(cell): cell.source for cell in nbformat.read(notebook, as_version=4).cells
-            if cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    """``{exercise: source}`` of a notebook's code answer cells; of two copies, the first (the one graded)."""
+    found = {}
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        gid = grade_id(cell)
+        if cell.cell_type == "code" and isinstance(gid, str) and cell.metadata.get("nbgrader", {}).get("solution"):
+            found.setdefault(gid, cell.source)
+    return found
 
 
 def references(unit, root):

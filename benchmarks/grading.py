@@ -1,0 +1,81 @@
+"""Grading benchmark: seconds per submission for each unit, and what a class of 200 would take.
+
+    python benchmarks/grading.py [UNIT ...] [--students 4] [--workers 2]    (make bench [UNITS="..."])
+
+For each unit: a scratch course with the unit released, ``--students`` copies of the solved
+notebook submitted (answers from solutions/, as a student would hand them in), then the grade
+command (sandbox, policy, demonstrations skipped; feedback left out) with ``--workers`` at a
+time. Prints a table and writes it to build/bench/grading.md. Wall-clock figures: run it on a
+quiet machine and say how busy it was.
+"""
+
+import argparse
+import io
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from rnncourse.course import release
+from rnncourse.course.grading import batch
+
+CLASS = 200
+
+
+def solved_copy(course, unit):
+    """The released notebook with the master's answers in its answer cells."""
+    master = nbformat.read(release.ROOT / "solutions" / unit / f"{unit}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in master.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(course / "notebooks" / unit / f"{unit}.ipynb", as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell.source = "\n".join(line for line in answers[gid].splitlines() if "SOLUTION" not in line)
+    return nbformat.writes(nb)
+
+
+def measure(unit, students, workers):
+    """``(seconds per submission, wall seconds for the batch, all full marks?)``."""
+    with tempfile.TemporaryDirectory(prefix="rnncourse-bench-") as scratch:
+        course = Path(scratch)
+        release.make_course(course, unit)
+        text = solved_copy(course, unit)
+        for i in range(students):
+            folder = course / "submitted" / f"student{i:03d}" / unit
+            folder.mkdir(parents=True)
+            (folder / f"{unit}.ipynb").write_text(text)
+        started = time.perf_counter()
+        rows = batch.grade_class(course, unit, workers=workers, feedback=False, out=io.StringIO())
+        wall = time.perf_counter() - started
+    return wall / students, wall, all(r["autograded"] == r["autograded_max"] > 0 for r in rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("units", nargs="*", default=release.units())
+    parser.add_argument("--students", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    lines = [f"Grading benchmark: {args.students} solved submissions per unit, {args.workers} worker(s), "
+             f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at the start, "
+             f"Python {platform.python_version()}.", "",
+             "| unit | s per submission | batch (s) | full marks | class of 200, this machine (min) |",
+             "| --- | --- | --- | --- | --- |"]
+    print("\n".join(lines), flush=True)
+    for unit in args.units:
+        per, wall, full = measure(unit, args.students, args.workers)
+        line = f"| {unit} | {per:.1f} | {wall:.0f} | {'yes' if full else 'NO'} | {per * CLASS / 60:.0f} |"
+        lines.append(line)
+        print(line, flush=True)
+    out = release.ROOT / "build" / "bench" / "grading.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
