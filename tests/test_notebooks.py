@@ -5,7 +5,9 @@ student copy, then ONE ``nbgrader autograde`` grades two submissions, the master
 the untouched student copy. From that single run the test proves, and reports together:
 - the student copy equals the committed ``notebooks/<unit>/`` (else: run ``make student``);
 - the master scores full marks on every graded test, with no error and nothing on stderr in
-  any cell (what nbgrader's Validator would check, and more);
+  any cell it runs (what nbgrader's Validator would check, and more); the grader skips the
+  demonstrations, so the master is also run whole, once, outside nbgrader: no cell may fail or
+  write to stderr there either, and its scorecard must show full marks;
 - the blank student copy keeps every graded test and scores zero on each.
 A new unit is covered by adding its folder to ``solutions/``; nothing here names a unit.
 The units are spread over the pytest-xdist workers, one autograde per unit.
@@ -15,7 +17,9 @@ import json
 import os
 import shutil
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 from nbgrader.api import Gradebook
 
 from rnncourse.course import release
@@ -55,21 +59,38 @@ def out_of_sync(unit, released):
             if json.loads((released / name).read_text()) != json.loads((committed / name).read_text())]
 
 
-def unclean_cells(unit, course):
+def run_whole(unit, folder):
+    """Every master of ``unit`` run top to bottom, demonstrations and scorecard included (the grader
+    skips those); the executed copies are written to ``folder``."""
+    for path in sorted((ROOT / "solutions" / unit).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+        nbformat.write(nb, folder / path.name)
+
+
+def unclean_cells(folder, who):
     problems = []
-    for path in sorted((course / "autograded" / "solution" / unit).glob("*.ipynb")):
+    for path in sorted(folder.glob("*.ipynb")):
         for cell in json.loads(path.read_text())["cells"]:
             for out in cell.get("outputs", []):
                 if out["output_type"] == "error" or out.get("name") == "stderr":
                     shown = out.get("ename") or "".join(out.get("text", ""))[:300]
-                    problems.append(f"solution {path.name}: cell {''.join(cell['source'])[:50]!r} wrote {shown!r}")
+                    problems.append(f"{who} {path.name}: cell {''.join(cell['source'])[:50]!r} wrote {shown!r}")
     return problems
 
 
 @pytest.mark.parametrize("unit", release.units())
 def test_unit_under_nbgrader(unit, tmp_path):
     released, scores = autograde(unit, tmp_path)
-    problems = out_of_sync(unit, released) + unclean_cells(unit, tmp_path)
+    run_whole(unit, tmp_path)
+    problems = (out_of_sync(unit, released) + unclean_cells(tmp_path / "autograded" / "solution" / unit, "graded")
+                + unclean_cells(tmp_path, "whole"))
+    full = sum(full for full in (f for _, f in scores["solution"].values()))
+    scorecard = "".join(o.get("data", {}).get("text/plain", "") for path in tmp_path.glob("*.ipynb")
+                        for c in nbformat.read(path, as_version=4).cells for o in c.get("outputs", []))
+    if f"{unit}: {full:g} / {full:g} points" not in scorecard:
+        problems.append(f"the scorecard of the solved master does not show {full:g} / {full:g} points")
     if not scores["solution"]:
         problems.append("the unit has no autograded test cells")
     problems += [f"solution scored {got}/{full} on {cell}" for (_, cell), (got, full) in scores["solution"].items()
