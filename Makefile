@@ -13,7 +13,7 @@ help:
 	@echo "make student  regenerate notebooks/ from solutions/ with nbgrader"
 	@echo "make slides   build reveal.js slides of the solved notebooks into build/slides"
 	@echo "make grade UNIT=04_bptt [WORKERS=2] [ARGS='--regrade']   grade submitted/ for a unit (see README)"
-	@echo "make bench    benchmarks (grading: seconds per submission per unit); tables in build/bench/"
+	@echo "make bench    benchmarks: each notebook run whole, grading per submission; tables in build/bench/"
 	@echo "make clean    remove built files (slides, gradebook, nbgrader folders), keep .venv"
 
 # Re-installs only when pyproject.toml is newer than the last install.
@@ -46,6 +46,7 @@ grade: $(STAMP)
 	$(BIN)/python -m rnncourse.course.grading $(UNIT) $(if $(WORKERS),--workers $(WORKERS),) $(ARGS)
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/notebooks.py $(UNITS)
 	$(BIN)/python benchmarks/grading.py $(UNITS)
 
 clean:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from table import Table
 
 from rnncourse.course import release
 from rnncourse.course.grading import batch
@@ -60,21 +61,13 @@ def main():
     parser.add_argument("--students", type=int, default=4)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    lines = [f"Grading benchmark: {args.students} solved submissions per unit, {args.workers} worker(s), "
-             f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at the start, "
-             f"Python {platform.python_version()}.", "",
-             "| unit | s per submission | batch (s) | full marks | class of 200, this machine (min) |",
-             "| --- | --- | --- | --- | --- |"]
-    print("\n".join(lines), flush=True)
+    table = Table("grading", f"Grading benchmark: {args.students} solved submissions per unit, {args.workers} "
+                  f"worker(s), Python {platform.python_version()},",
+                  ["unit", "s per submission", "batch (s)", "full marks", "class of 200, this machine (min)"])
     for unit in args.units:
         per, wall, full = measure(unit, args.students, args.workers)
-        line = f"| {unit} | {per:.1f} | {wall:.0f} | {'yes' if full else 'NO'} | {per * CLASS / 60:.0f} |"
-        lines.append(line)
-        print(line, flush=True)
-    out = release.ROOT / "build" / "bench" / "grading.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    print(f"written to {out}")
+        table.add(unit, f"{per:.1f}", f"{wall:.0f}", "yes" if full else "NO", f"{per * CLASS / 60:.0f}")
+    table.save()
 
 
 if __name__ == "__main__":
