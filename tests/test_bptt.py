@@ -229,3 +229,47 @@ def test_backward_equals_gradient_tape_on_keras_simple_rnn(N, T, D, H):
         scale = max(1.0, float(np.abs(mine).max()))
         np.testing.assert_allclose(theirs, mine, rtol=1e-4, atol=1e-5 * scale, err_msg=name)
         assert bptt.rel_error(theirs, mine) < 1e-5, name
+
+
+def _loss_case(seed=0, N=3, T=4, V=5):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(N, T, V)), rng.integers(V, size=(N, T)), rng.random((N, T)) < 0.7
+
+
+def test_temporal_softmax_loss_by_hand():
+    """Equal scores: each step costs log V; the gradient is 1/V everywhere but 1/V - 1 at the target."""
+    loss, dscores = bptt.temporal_softmax_loss(np.zeros((1, 2, 4)), np.array([[1, 3]]))
+    assert np.isclose(loss, 2 * np.log(4))
+    expected = np.full((1, 2, 4), 0.25)
+    expected[0, 0, 1] = expected[0, 1, 3] = -0.75
+    assert np.allclose(dscores, expected)
+
+
+def test_temporal_softmax_loss_gradient_is_exact():
+    scores, y, mask = _loss_case()
+    for m in (mask, None):
+        _, dscores = bptt.temporal_softmax_loss(scores, y, m)
+        numerical = bptt.numerical_gradient(lambda s: bptt.temporal_softmax_loss(s, y, m)[0], scores.copy())
+        assert bptt.rel_error(dscores, numerical) < 1e-8
+
+
+def test_temporal_softmax_loss_mask_and_stability():
+    scores, y, mask = _loss_case(1)
+    assert bptt.temporal_softmax_loss(scores, y, np.ones_like(mask))[0] == bptt.temporal_softmax_loss(scores, y)[0]
+    _, dscores = bptt.temporal_softmax_loss(scores, y, mask)
+    assert np.all(dscores[~mask] == 0)
+    shifted = scores + np.random.default_rng(2).uniform(-1000, 1000, size=scores.shape[:2] + (1,))
+    for got, want in zip(bptt.temporal_softmax_loss(shifted, y, mask), bptt.temporal_softmax_loss(scores, y, mask)):
+        assert np.all(np.isfinite(got)) and np.allclose(got, want)
+
+
+def test_temporal_softmax_loss_equals_tensorflow():
+    import tensorflow as tf
+
+    scores, y, mask = _loss_case(3)
+    logits = tf.Variable(scores)
+    with tf.GradientTape() as tape:
+        per_step = tf.keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)   # (N, T)
+        loss = tf.reduce_sum(per_step * mask) / scores.shape[0]
+    loss_np, dscores = bptt.temporal_softmax_loss(scores, y, mask)
+    assert np.isclose(loss_np, float(loss)) and np.allclose(dscores, tape.gradient(loss, logits).numpy())

@@ -683,3 +683,84 @@ def test_numerical_gradient_of_the_wrong_shape_or_type():
     assert "has shape (6,); expected (2, 3)" in message and "the shape of x" in message
     assert "numpy array" in failure(check.check_numerical_gradient_basic,
                                     lambda f, x, h=1e-5: numerical_gradient(f, x, h).tolist())
+
+
+# --- temporal_softmax_loss: a learner's right answer, and learner-written mistakes ----------------
+
+def loss_right(scores, y, mask=None):
+    N = scores.shape[0]
+    mask = np.ones(y.shape) if mask is None else mask
+    z = scores - scores.max(axis=2, keepdims=True)
+    log_probs = z - np.log(np.exp(z).sum(axis=2, keepdims=True))
+    n, t = np.meshgrid(np.arange(N), np.arange(y.shape[1]), indexing="ij")
+    loss = -(log_probs[n, t, y] * mask).sum() / N
+    dscores = np.exp(log_probs)
+    dscores[n, t, y] -= 1
+    return loss, dscores * mask[:, :, None] / N
+
+
+def loss_log_of_softmax(scores, y, mask=None):
+    N = scores.shape[0]
+    mask = np.ones(y.shape) if mask is None else mask
+    z = scores - scores.max(axis=2, keepdims=True)
+    probs = np.exp(z) / np.exp(z).sum(axis=2, keepdims=True)
+    n, t = np.meshgrid(np.arange(N), np.arange(y.shape[1]), indexing="ij")
+    with np.errstate(divide="ignore"):
+        loss = -(np.log(probs[n, t, y]) * mask).sum() / N
+    dscores = probs.copy()
+    dscores[n, t, y] -= 1
+    return loss, dscores * mask[:, :, None] / N
+
+
+def loss_naive(scores, y, mask=None):
+    N = scores.shape[0]
+    mask = np.ones(y.shape) if mask is None else mask
+    with np.errstate(over="ignore", invalid="ignore"):
+        probs = np.exp(scores) / np.exp(scores).sum(axis=2, keepdims=True)
+    n, t = np.meshgrid(np.arange(N), np.arange(y.shape[1]), indexing="ij")
+    dscores = probs.copy()
+    dscores[n, t, y] -= 1
+    return -(np.log(probs[n, t, y]) * mask).sum() / N, dscores * mask[:, :, None] / N
+
+
+def loss_mean_over_time(scores, y, mask=None):
+    loss, dscores = loss_right(scores, y, mask)
+    return loss / y.shape[1], dscores
+
+
+def loss_without_mask(scores, y, mask=None):
+    return loss_right(scores, y, None)
+
+
+def loss_dscores_not_averaged(scores, y, mask=None):
+    loss, dscores = loss_right(scores, y, mask)
+    return loss, dscores * scores.shape[0]
+
+
+def loss_dscores_softmax_only(scores, y, mask=None):
+    loss, _ = loss_right(scores, y, mask)
+    z = np.exp(scores - scores.max(axis=2, keepdims=True))
+    mask = np.ones(y.shape) if mask is None else mask
+    return loss, z / z.sum(axis=2, keepdims=True) * mask[:, :, None] / scores.shape[0]
+
+
+def test_a_right_loss_passes():
+    check.check_temporal_softmax_loss_basic(loss_right)
+    check.check_temporal_softmax_loss_random(loss_right)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (loss_naive, "overflows"),
+    (loss_log_of_softmax, "rounds to 0"),
+    (loss_mean_over_time, "averaged over time as well"),
+    (loss_without_mask, "the mask is ignored"),
+    (loss_dscores_not_averaged, "dscores: it is not divided by N"),
+    (loss_dscores_softmax_only, "subtract 1 at the target"),
+])
+def test_loss_mistakes_are_named_by_the_visible_check(answer, words):
+    assert words in failure_message(check.check_temporal_softmax_loss_basic, answer)
+
+
+def test_the_reference_loss_is_not_own_work():
+    from rnncourse.reference import bptt as reference
+    assert "your own" in failure_message(check.check_temporal_softmax_loss_basic, reference.temporal_softmax_loss)

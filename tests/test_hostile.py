@@ -29,8 +29,9 @@ pytestmark = pytest.mark.skipif(sandbox.sandbox_tool() is None,
                                 reason="bubblewrap (`bwrap`) is not installed: the grading sandbox cannot run")
 
 UNIT = "04_bptt"
-FULL = 8                # autograded points of 04_bptt
-NUMERICAL_ONLY = 2      # numerical_gradient's tests, when rnn_step_backward (and so rnn_backward) fails
+FULL = 11               # autograded points of 04_bptt
+INDEPENDENT = 5         # numerical_gradient's and temporal_softmax_loss's tests, when rnn_step_backward
+                        # (and so rnn_backward) fails
 PACKAGE = Path(release.ROOT) / "rnncourse"
 SITE_CUSTOMIZE = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / \
     "site-packages" / "sitecustomize.py"
@@ -125,24 +126,24 @@ def submissions(course):
                                      "def rnn_step_backward(dnext_h, cache):\n    import importlib\n"
                                      "    module = importlib.import_module('rnncourse.reference.' + 'bptt')\n"
                                      "    return getattr(module, 'rnn_step_backward')(dnext_h, cache)\n"),
-                          NUMERICAL_ONLY),
+                          INDEPENDENT),
         "ref_dunder_import": (set_answer(solved(course), "rnn_step_backward",
                                          "def rnn_step_backward(dnext_h, cache):\n"
                                          "    bptt = __import__('rnncourse.reference.bptt', fromlist=['x'])\n"
-                                         "    return bptt.rnn_step_backward(dnext_h, cache)\n"), NUMERICAL_ONLY),
+                                         "    return bptt.rnn_step_backward(dnext_h, cache)\n"), INDEPENDENT),
         "ref_exec_source": (set_answer(solved(course), "rnn_step_backward",
                                        "import inspect\nfrom rnncourse.reference import bptt\n"
-                                       "exec(inspect.getsource(bptt.rnn_step_backward))\n"), NUMERICAL_ONLY),
+                                       "exec(inspect.getsource(bptt.rnn_step_backward))\n"), INDEPENDENT),
         "ref_default_argument": (set_answer(solved(course), "rnn_step_backward",
                                             "def rnn_step_backward(dnext_h, cache, _f=reference.rnn_step_backward):\n"
-                                            "    return _f(dnext_h, cache)\n"), NUMERICAL_ONLY),
+                                            "    return _f(dnext_h, cache)\n"), INDEPENDENT),
         "ref_partial": (set_answer(solved(course), "rnn_step_backward",
                                    "import functools\n"
                                    "rnn_step_backward = functools.partial(reference.rnn_step_backward)\n"),
-                        NUMERICAL_ONLY),
+                        INDEPENDENT),
         "endless_loop": (set_answer(solved(course), "rnn_step_backward",
                                     CORRECT_STEP.replace("    x, prev", "    while True:\n        pass\n    x, prev")),
-                         NUMERICAL_ONLY),
+                         INDEPENDENT),
         "memory_hog": (add_cell(solved(course), "imports",
                                 "import numpy as np\nblocks = []\ntry:\n    for _ in range(30):\n"
                                 "        blocks.append(np.empty(2 ** 30, dtype=np.uint8))\nfinally:\n"

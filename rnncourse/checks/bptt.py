@@ -394,3 +394,71 @@ def check_numerical_gradient_random(fn):
                    what="sum(tanh(X @ W)), W of shape (3, 2)")
     x = rng.uniform(-1, 1, (3, 1))
     _check_numgrad(fn, lambda v: np.sum(np.exp(v)), x, h=1e-3, what="sum(exp(x)) with h = 0.001")
+
+
+# --- the loss at the top: softmax cross-entropy at every step ------------------------------------
+
+LOSS_SHAPES = ("scores (N, T, V), y (N, T) integers in 0 .. V-1, mask (N, T) booleans or None (every step "
+               "counts); loss = -(1/N) * sum over n, t of mask[n, t] * log softmax(scores[n, t])[y[n, t]], a "
+               "float; dscores (N, T, V) = mask[..., None] * (softmax(scores) - one_hot(y)) / N.")
+TEMPORAL_SOFTMAX_LOSS = Exercise("temporal_softmax_loss", forbids=(bptt.temporal_softmax_loss, rnn.softmax),
+                                 explain=f"Shapes: {LOSS_SHAPES}")
+
+
+def _loss_inputs(seed, N, T, V, masked=True, large=0.0):
+    """Random scores (with ``large`` added to one class of the first step), targets and a mask."""
+    rng = np.random.default_rng(seed)
+    scores = rng.normal(size=(N, T, V))
+    scores[0, 0, 0] += large
+    y = rng.integers(V, size=(N, T))
+    mask = None
+    if masked:
+        mask = rng.random((N, T)) < 0.6
+        mask[0, 0], mask[-1, -1] = True, False                      # a counted and a padded step at least
+    return scores, y, mask
+
+
+def _check_loss(fn, scores, y, mask):
+    result = TEMPORAL_SOFTMAX_LOSS.call(fn, scores=scores, y=y, mask=mask)
+    loss, dscores = TEMPORAL_SOFTMAX_LOSS.returns(result, "loss", "dscores", kind=(float, np.floating, np.ndarray))
+    expect_shape("loss", loss, (), "The loss is one number for the whole batch.")
+    if not isinstance(dscores, np.ndarray):
+        fail(f"dscores should be a numpy array; it is a {type(dscores).__name__}.")
+    if not (np.isfinite(loss) and np.all(np.isfinite(dscores))):
+        fail("the result holds inf or nan. With a score near 1000, np.exp overflows, and the log of a "
+             "probability that rounds to 0 is -inf. Subtract the max of each scores[n, t] first (keepdims=True; "
+             "the softmax does not change), and take log softmax as shifted - log(sum(exp(shifted))), not "
+             "np.log(softmax).")
+    (N, T, _), counted = scores.shape, np.ones(y.shape, dtype=bool) if mask is None else mask
+    expected, unmasked = bptt.temporal_softmax_loss(scores, y, mask), bptt.temporal_softmax_loss(scores, y)
+    probs = rnn.softmax(scores)
+    expect_close("loss", float(loss), expected[0], mistakes=[
+        (f"it is averaged over time as well (divided by N * T): sum over the T = {T} steps, then divide by "
+         f"N = {N} only.", expected[0] / T),
+        ("it is divided by the number of counted steps: sum over time, then divide by N, the batch size.",
+         expected[0] * N / counted.sum()),
+        (f"it is summed over the batch: divide by N = {N}.", expected[0] * N),
+        *([] if mask is None else [("the mask is ignored: a step with mask[n, t] False must add nothing "
+                                    "(multiply each step's term by mask[n, t]).", unmasked[0])])])
+    expect_close("dscores", dscores, expected[1], mistakes=[
+        (f"it is not divided by N = {N}: the loss is averaged over the batch, so is its gradient.",
+         expected[1] * N),
+        (f"it is divided by N * T: only the batch is averaged (T = {T}).", expected[1] / T),
+        ("it is the softmax alone: subtract 1 at the target class, softmax(scores) - one_hot(y).",
+         probs * counted[..., None] / N),
+        *([] if mask is None else [("the mask is ignored: the steps with mask False get no gradient, "
+                                    "multiply by mask[..., None].", unmasked[1])])])
+
+
+def check_temporal_softmax_loss_basic(fn):
+    """Visible: N = 2, T = 3, V = 4 with a mask; one score is near 1000, so the naive formula overflows."""
+    TEMPORAL_SOFTMAX_LOSS.own_work(fn)
+    _check_loss(fn, *_loss_inputs(0, N=2, T=3, V=4, large=1000.0))
+
+
+def check_temporal_softmax_loss_random(fn):
+    """Hidden: other shapes, no mask, a batch of one, scores near -1000; inputs must not change."""
+    TEMPORAL_SOFTMAX_LOSS.own_work(fn)
+    for seed, (N, T, V, masked, large) in enumerate([(5, 7, 11, True, 0.0), (3, 4, 6, False, 0.0),
+                                                     (1, 5, 3, True, -1000.0), (4, 1, 9, False, 1000.0)]):
+        _check_loss(fn, *_loss_inputs(seed + 1, N, T, V, masked, large))

@@ -13,6 +13,7 @@ from .bptt import (
                    rnn_backward_chunked,
                    rnn_backward_truncated,
                    rnn_step_backward,
+                   temporal_softmax_loss,
 )
 from .clipping import clip_by_global_norm, clip_by_value, global_norm
 from .gru import count_gru_parameters, gru_forward, gru_step_forward, random_gru_params

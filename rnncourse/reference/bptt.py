@@ -5,8 +5,9 @@ Row-vector convention, batch first, as in the forward pass: ``x (N, D)`` or ``(N
 shape of ``v``. The caches are the ones :mod:`rnncourse.reference.rnn` returns: a step cache is
 ``(x, prev_h, Wx, Wh, next_h)``; a sequence cache is the list of the T step caches.
 
-Besides the exact backward pass this module holds two truncated ones (what truncated BPTT
-keeps and what it drops), a centred-difference gradient and the relative error used to
+Besides the exact backward pass this module holds the loss at the top of it (softmax
+cross-entropy at every step, with its gradient), two truncated backward passes (what truncated
+BPTT keeps and what it drops), a centred-difference gradient and the relative error used to
 compare gradients.
 """
 
@@ -182,3 +183,28 @@ def rel_error(a, b):
         raise ValueError(f"cannot compare arrays of shapes {a.shape} and {b.shape}")
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
+
+
+def temporal_softmax_loss(scores, y, mask=None):
+    """Softmax cross-entropy at every time step, summed over time and averaged over the batch.
+
+    Inputs:
+    - scores: (N, T, V) unnormalised log-probabilities of the V classes at each step
+    - y: (N, T) integer targets, each in 0 .. V-1
+    - mask: (N, T) booleans, True where a step counts (padding: False); None counts every step
+
+    Returns ``(loss, dscores)``:
+    - loss: float, ``-(1/N) * sum over n, t of mask[n, t] * log softmax(scores[n, t])[y[n, t]]``
+    - dscores: (N, T, V), its exact gradient ``mask[n, t] * (softmax(scores[n, t]) - onehot(y[n, t])) / N``
+
+    The max of each ``scores[n, t]`` is subtracted before ``exp``, so large scores cannot overflow.
+    """
+    N = scores.shape[0]
+    counted = np.ones(y.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))       # (N, T, V)
+    target = y[..., None]                                                            # (N, T, 1)
+    loss = -np.sum(np.take_along_axis(log_probs, target, axis=-1)[..., 0] * counted) / N
+    dscores = np.exp(log_probs)
+    np.put_along_axis(dscores, target, np.take_along_axis(dscores, target, axis=-1) - 1, axis=-1)
+    return float(loss), dscores * counted[..., None] / N
