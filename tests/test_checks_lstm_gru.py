@@ -119,6 +119,7 @@ def test_reference_wrappers_and_blank_answers_are_refused():
 @pytest.mark.parametrize("exercise, check_fn", [
     (check.LSTM_STEP_FORWARD, check.check_lstm_step_forward_basic),
     (check.LSTM_FORWARD, check.check_lstm_forward_basic),
+    (check.LSTM_STEP_BACKWARD, check.check_lstm_step_backward_basic),
     (check.GRU_STEP_FORWARD, check.check_gru_step_forward_basic),
 ])
 def test_every_forbidden_function_is_caught(exercise, check_fn):
@@ -315,3 +316,85 @@ def test_gru_swapped_weights_and_a_bias_used_as_one_row():
 
     whole = raised(check.check_gru_step_forward_basic, whole_bias)
     assert isinstance(whole.error, ValueError) and "b[0] (3H,) is added to x @ Wx" in str(whole)
+
+
+# --- lstm_step_backward ---------------------------------------------------------------------
+
+def lstm_back(order="ifco", forget_from="prev_c", out_slope=True, keep_f=True, h_path=True, db_rows=False,
+              swap_states=False):
+    """A learner's backward step, with the given mistakes."""
+    def backward(dnext_h, dnext_c, cache):
+        x, prev_h, prev_c, Wx, Wh, i, f, g, o, next_c = cache
+        dtanh = dnext_h * o
+        if out_slope:
+            dtanh = dtanh * (1 - np.tanh(next_c) ** 2)
+        dc = dnext_c + dtanh if h_path else dnext_c
+        di = dc * g * i * (1 - i)
+        df = dc * (prev_c if forget_from == "prev_c" else next_c) * f * (1 - f)
+        dg = dc * i * (1 - g ** 2)
+        do = dnext_h * np.tanh(next_c) * o * (1 - o)
+        da = np.hstack([{"i": di, "f": df, "c": dg, "o": do}[k] for k in order])
+        dprev_c = dc * f if keep_f else dc
+        db = da if db_rows else np.sum(da, axis=0)
+        dprev_h = da @ Wh.T
+        if swap_states:
+            dprev_h, dprev_c = dprev_c, dprev_h
+        return da @ Wx.T, dprev_h, dprev_c, x.T @ da, prev_h.T @ da, db
+    return backward
+
+
+BACKWARD_CHECKS = [check.check_lstm_step_backward_basic, check.check_lstm_step_backward_random]
+
+
+@pytest.mark.parametrize("check_fn", BACKWARD_CHECKS)
+def test_a_right_lstm_backward_passes(check_fn):
+    check_fn(lstm_back())
+    check_fn(lambda *args: list(lstm_back()(*args)))
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lstm_back(forget_from="next_c"), "the forget gate's derivative is taken through next_c"),
+    (lstm_back(out_slope=False), "lacks tanh'(next_c)"),
+    (lstm_back(keep_f=False), "dprev_c = dc: the factor f is missing"),
+    (lstm_back(h_path=False), "dprev_c misses the path through next_h"),
+    (lstm_back(order="ifoc"), "in the order i, f, o, c (CS231n's order)"),
+    (lstm_back(order="fico"), "di and df are swapped in da"),
+    (lstm_back(order="oicf"), "stacked in the order o, i, c, f"),
+    (lstm_back(db_rows=True), "one row per example"),
+    (lstm_back(swap_states=True), "dprev_h and dprev_c are swapped"),
+])
+@pytest.mark.parametrize("check_fn", BACKWARD_CHECKS)
+def test_lstm_backward_mistakes_are_named(check_fn, wrong, message):
+    assert message in failure(check_fn, wrong)
+
+
+def test_lstm_backward_reference_blank_and_in_place_answers_are_refused():
+    assert "your own" in failure(check.check_lstm_step_backward_basic, lstm_reference.lstm_step_backward)
+
+    def wrapper(dnext_h, dnext_c, cache):
+        return lstm_reference.lstm_step_backward(dnext_h, dnext_c, cache)
+
+    assert "your own" in failure(check.check_lstm_step_backward_basic, wrapper)
+    assert lstm_reference.lstm_step_backward in check.LSTM_STEP_BACKWARD.forbids
+
+    def blank(dnext_h, dnext_c, cache):
+        raise NotImplementedError()
+
+    with pytest.raises(harness.NotWritten):
+        check.check_lstm_step_backward_basic(blank)
+
+    def upstream_in_place(dnext_h, dnext_c, cache):
+        dc = dnext_c                                      # not a copy
+        dc += 0 * dc + 1e-3
+        return lstm_back()(dnext_h, dnext_c - 1e-3, cache)
+
+    def cache_in_place(dnext_h, dnext_c, cache):
+        result = lstm_back()(dnext_h, dnext_c, cache)
+        f = cache[6]
+        f *= 1.0 + 1e-3                                   # "reused" in place: writes into the cache
+        return result
+
+    for wrong, argument in [(upstream_in_place, "dnext_c"), (cache_in_place, "cache")]:
+        with pytest.raises(harness.ArgumentChanged) as changed:
+            check.check_lstm_step_backward_random(wrong)
+        assert changed.value.argument == argument

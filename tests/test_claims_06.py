@@ -62,3 +62,33 @@ def _simple_rnn_accuracy(lag, learning_rate, V=4, H=32, batch=128, max_steps=200
 def test_at_its_own_learning_rate_the_simple_rnn_solves_lag_20_but_not_lag_80():
     assert _simple_rnn_accuracy(20, 0.005) > 0.95
     assert _simple_rnn_accuracy(80, 0.005) < 0.5
+
+
+def _cell_path_ratios(b_f, back=(10, 30, 60)):
+    """Section 2's backward demo: RMS of dprev_c along the cell path alone over RMS along every path,
+    k steps back from dL/dc_T = 1, dL/dh_T = 0; also whether the cell path is the product of the f's."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((T_JAC, D_JAC))
+    Wx = rng.standard_normal((D_JAC, 4 * H_JAC)) / np.sqrt(D_JAC)
+    Wh = rng.standard_normal((H_JAC, 4 * H_JAC)) / np.sqrt(H_JAC)
+    b = np.zeros(4 * H_JAC)
+    b[H_JAC:2 * H_JAC] = b_f
+    _, caches = reference.lstm_forward(x[None], np.zeros((1, H_JAC)), Wx, Wh, b)
+    dc_all = dc_f = prod_f = np.ones((1, H_JAC))
+    dh_all, ratios = np.zeros((1, H_JAC)), {}
+    for k, cache in enumerate(reversed(caches), start=1):
+        _, dh_all, dc_all, *_ = reference.lstm_step_backward(dh_all, dc_all, cache)
+        dc_f = reference.lstm_step_backward(np.zeros_like(dc_f), dc_f, cache)[2]
+        prod_f = prod_f * cache[6]
+        if k in back:
+            ratios[k] = np.sqrt(np.mean(dc_f ** 2) / np.mean(dc_all ** 2))
+    return ratios, np.allclose(dc_f, prod_f)
+
+
+def test_the_cell_path_is_the_product_of_forget_gates_and_carries_more_with_an_open_gate():
+    shut, exact_shut = _cell_path_ratios(1.0)
+    open_, exact_open = _cell_path_ratios(3.0)
+    assert exact_shut and exact_open
+    assert open_[10] > 0.5 > shut[10]                  # "most of the gradient" only with b_f = 3
+    assert open_[30] > 0.5 and shut[30] < 0.1
+    assert shut[60] < 1e-3 < open_[60] < 0.5           # after 60 steps the gates' paths supply the rest

@@ -309,7 +309,7 @@ def test_grading_again_grades_only_what_changed(graded):
     (course / "submitted" / "blank" / UNIT / f"{UNIT}.ipynb").write_text(nbformat.writes(solved(course)))
     said = io.StringIO()
     rows = {row["student"]: row for row in batch.grade_class(course, UNIT, workers=2, feedback=False, out=said)}
-    assert f"grading 1 of {len(STUDENTS)} submissions" in said.getvalue()
+    assert f"grading 1 of {len(STUDENTS)} submissions" in said.getvalue() and "[1/1] blank: graded" in said.getvalue()
     assert rows["blank"]["autograded"] == FULL
     assert rows["correct"]["autograded"] == FULL and rows["zz_blank_after_attacks"]["autograded"] == 0
     state = json.loads((course / "reports" / UNIT / "graded.json").read_text())

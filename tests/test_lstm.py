@@ -5,7 +5,7 @@ import pytest
 
 from rnncourse.course.setup import quiet_tensorflow
 from rnncourse.models import convert
-from rnncourse.reference import jacobians, lstm
+from rnncourse.reference import bptt, jacobians, lstm
 
 pytestmark = pytest.mark.usefixtures("keras_seeded")
 
@@ -140,3 +140,76 @@ def test_jacobian_of_a_cell_without_recurrent_weights_is_the_product_of_forget_g
     norms = jacobians.lstm_jacobian_norms(x, np.zeros((2, H)), np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), b)
     np.testing.assert_allclose(norms["cc"], np.broadcast_to(sig(b_f) ** np.arange(T, -1, -1), (2, T + 1)))
     np.testing.assert_allclose(norms["ch"], 0.0, atol=1e-15)
+
+
+# --- the backward step ------------------------------------------------------------------------
+
+def _step_case(N, D, H, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    p = lstm.random_lstm_params(D, H, seed=seed, dtype=dtype)
+    x, prev_h = rng.standard_normal((N, D)), rng.uniform(-1, 1, (N, H))
+    prev_c = 1.5 * rng.standard_normal((N, H))
+    dnext_h, dnext_c = rng.standard_normal((2, N, H))
+    return [a.astype(dtype) for a in (x, prev_h, prev_c, p["Wx"], p["Wh"], p["b"], dnext_h, dnext_c)]
+
+
+@pytest.mark.parametrize("N, D, H", [(1, 1, 1), (2, 3, 4), (4, 5, 2), (3, 2, 6)])
+def test_step_backward_equals_centred_differences(N, D, H):
+    """L = sum(next_h * dnext_h) + sum(next_c * dnext_c): all six gradients within 1e-7, float64."""
+    x, prev_h, prev_c, Wx, Wh, b, dnext_h, dnext_c = _step_case(N, D, H, seed=N + D + H)
+
+    def loss(x, prev_h, prev_c, Wx, Wh, b):
+        next_h, next_c, _ = lstm.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)
+        return np.sum(next_h * dnext_h) + np.sum(next_c * dnext_c)
+
+    args = (x, prev_h, prev_c, Wx, Wh, b)
+    cache = lstm.lstm_step_forward(*args)[2]
+    exact = lstm.lstm_step_backward(dnext_h, dnext_c, cache)
+    numeric = bptt.numerical_gradients(loss, args)
+    for name, mine, theirs in zip(("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"), exact, numeric):
+        assert mine.shape == theirs.shape, name
+        assert bptt.rel_error(mine, theirs) < 1e-7, name
+
+
+def test_step_backward_cell_path_is_dnext_c_times_f():
+    """With dnext_h = 0 the cell's gradient only goes through next_c = f * prev_c + i * g: dprev_c = dnext_c * f."""
+    x, prev_h, prev_c, Wx, Wh, b, _, dnext_c = _step_case(3, 2, 4, seed=5)
+    cache = lstm.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)[2]
+    dprev_c = lstm.lstm_step_backward(np.zeros_like(dnext_c), dnext_c, cache)[2]
+    np.testing.assert_allclose(dprev_c, dnext_c * cache[6], rtol=1e-15)
+
+
+def test_step_backward_leaves_its_inputs_alone():
+    x, prev_h, prev_c, Wx, Wh, b, dnext_h, dnext_c = _step_case(2, 3, 4, seed=9)
+    cache = lstm.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)[2]
+    before = [a.copy() for a in (dnext_h, dnext_c, *cache)]
+    lstm.lstm_step_backward(dnext_h, dnext_c, cache)
+    for old, new in zip(before, (dnext_h, dnext_c, *cache)):
+        np.testing.assert_array_equal(old, new)
+
+
+def tape_step_gradients(x, prev_h, prev_c, Wx, Wh, b, dnext_h, dnext_c):
+    """The six gradients of L = sum(h * dnext_h) + sum(c * dnext_c) from tf.GradientTape on a Keras LSTMCell."""
+    tf, _ = quiet_tensorflow()
+    cell = keras.layers.LSTMCell(Wh.shape[0])
+    cell.build((None, Wx.shape[0]))
+    cell.set_weights([Wx, Wh, b])
+    x, prev_h, prev_c = (tf.constant(a, tf.float32) for a in (x, prev_h, prev_c))
+    with tf.GradientTape() as tape:
+        tape.watch([x, prev_h, prev_c])
+        _, (h, c) = cell(x, [prev_h, prev_c])
+        loss = tf.reduce_sum(h * dnext_h) + tf.reduce_sum(c * dnext_c)
+    kernel, recurrent_kernel, bias = cell.trainable_weights
+    return [g.numpy() for g in tape.gradient(loss, [x, prev_h, prev_c, kernel, recurrent_kernel, bias])]
+
+
+@pytest.mark.parametrize("N, D, H", [(1, 1, 1), (2, 3, 4), (5, 2, 3)])
+def test_step_backward_equals_gradient_tape_on_keras_lstm_cell(N, D, H):
+    case = _step_case(N, D, H, seed=10 * N + H, dtype=np.float32)
+    x, prev_h, prev_c, Wx, Wh, b, dnext_h, dnext_c = case
+    cache = lstm.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)[2]
+    mine = lstm.lstm_step_backward(dnext_h, dnext_c, cache)
+    theirs = tape_step_gradients(*case)
+    for name, a, t in zip(("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"), mine, theirs):
+        assert a.shape == t.shape, name
+        assert bptt.rel_error(a, t) < 1e-5, name

@@ -20,7 +20,7 @@ REQUIRED = {
     "03_architecture": ["softmax", "rnn_output_forward"],
     "04_bptt": ["rnn_step_backward", "rnn_backward", "numerical_gradient"],
     "05_gradient_problems": ["clip_by_value", "clip_by_global_norm"],
-    "06_lstm_gru": ["lstm_step_forward", "lstm_forward", "gru_step_forward"],
+    "06_lstm_gru": ["lstm_step_forward", "lstm_forward", "lstm_step_backward", "gru_step_forward"],
     "07_bidirectional": ["birnn_forward"],
     "08_char_model": ["build_vocab", "make_sequences", "build_char_model", "sample_next_char",
                       "generate_text", "max_achievable_accuracy"],

@@ -1,10 +1,13 @@
-"""Checks of unit 06_lstm_gru: one LSTM step, an LSTM over a sequence, and one GRU step.
+"""Checks of unit 06_lstm_gru: one LSTM step, an LSTM over a sequence, one LSTM step backwards,
+and one GRU step.
 
 Keras's layout and gate order: the LSTM's ``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,)`` hold the
 blocks i, f, c, o side by side; the GRU's ``Wx (D, 3H)``, ``Wh (H, 3H)``, ``b (2, 3H)`` hold
 z, r, h, with row 0 of ``b`` the input bias and row 1 the recurrent bias (``reset_after=True``).
 A wrong order of the blocks is the reference run on weights whose blocks are moved; a wrong
-formula, a variant step computed from the reference's gates.
+formula, a variant step computed from the reference's gates. The backward step is given the
+reference's cache ``(x, prev_h, prev_c, Wx, Wh, i, f, g, o, next_c)``; its known mistakes are
+variants computed from that cache.
 """
 
 import functools
@@ -16,7 +19,7 @@ from ..models.convert import keras_gru, keras_lstm
 from ..reference import gru, lstm
 from ..reference.lstm import sigmoid
 from ..reference.rnn import run_over_time
-from .harness import Exercise, expect_close, fail, rnn_inputs
+from .harness import Exercise, close, expect_close, fail, rnn_inputs
 
 LSTM_SHAPES = ("x (N, D) @ Wx (D, 4H) and prev_h (N, H) @ Wh (H, 4H) are both (N, 4H); add b (4H,), then "
                "cut the 4H columns into four blocks of H: a[:, :H] is i, a[:, H:2*H] is f, a[:, 2*H:3*H] is "
@@ -374,3 +377,105 @@ def check_gru_step_forward_random(fn):
     x, h, Wx, Wh, b = _gru_inputs(61, 3, 4, 5)
     _check_gru_step(fn, 5 * x, h, Wx, Wh, b)
     _check_gru_step(fn, *_gru_inputs(62, 4, 3, 5, dtype=np.float32), atol=1e-5, rtol=1e-4)
+
+
+# --- lstm_step_backward --------------------------------------------------------------------
+
+BACKWARD_SHAPES = ("dnext_h, dnext_c (N, H); cache = (x (N, D), prev_h (N, H), prev_c (N, H), Wx (D, 4H), Wh (H, 4H), "
+                   "i, f, g, o (N, H) each, next_c (N, H)); dc = dnext_c + dnext_h * o * (1 - tanh(next_c)**2) is "
+                   "(N, H); da = [di | df | dg | do] is (N, 4H), blocks i, f, c, o; dx = da @ Wx.T is (N, D); "
+                   "dprev_h = da @ Wh.T is (N, H); dprev_c = dc * f is (N, H); dWx = x.T @ da is (D, 4H); "
+                   "dWh = prev_h.T @ da is (H, 4H); db = da.sum(axis=0) is (4H,).")
+LSTM_STEP_BACKWARD = Exercise("lstm_step_backward", explain=f"Shapes: {BACKWARD_SHAPES}",
+                              forbids=(lstm.lstm_step_backward,))
+BACKWARD_NAMES = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
+BACKWARD_ORDER = (2, 5, 3, 4, 0, 1)     # dprev_c first (it tells the cell's mistakes apart), then db (da alone)
+
+
+def _lstm_backward_with(forget_state="prev_c", out_slope=True, order=LSTM_ORDER, keep_f=True, h_path=True):
+    """A backward step from the reference's cache, with one of the common mistakes.
+
+    ``forget_state``: the cell that multiplies f' in df; ``out_slope``: whether the path from next_h to
+    the cell has tanh'(next_c); ``order``: the order in which the gate gradients are stacked;
+    ``keep_f``: whether dprev_c has the factor f; ``h_path``: whether dc gets the path from next_h.
+    """
+    def backward(dnext_h, dnext_c, cache):
+        x, prev_h, prev_c, Wx, Wh, i, f, g, o, next_c = cache
+        tanh_c = np.tanh(next_c)
+        dc = dnext_c + h_path * dnext_h * o * ((1 - tanh_c ** 2) if out_slope else 1)
+        state = prev_c if forget_state == "prev_c" else next_c
+        grads = {"i": dc * g * i * (1 - i), "f": dc * state * f * (1 - f), "c": dc * i * (1 - g ** 2),
+                 "o": dnext_h * tanh_c * o * (1 - o)}
+        da = np.concatenate([grads[role] for role in order], axis=1)
+        return da @ Wx.T, da @ Wh.T, dc * f if keep_f else dc, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+    return backward
+
+
+BACKWARD_ORDER_NOTES = {
+    "ifoc": ("the gate gradients are stacked in the order i, f, o, c (CS231n's order). da must have the blocks in "
+             "the order of the forward pass, Keras's i, f, c, o: np.concatenate([di, df, dg, do], axis=1)."),
+    "fico": ("di and df are swapped in da: Keras's block 0 is the input gate i, block 1 the forget gate f. Stack "
+             "np.concatenate([di, df, dg, do], axis=1)."),
+}
+
+WRONG_LSTM_BACKWARDS = [
+    ("the forget gate's derivative is taken through next_c: df = dc * next_c * f * (1 - f). In the forward pass "
+     "f multiplied the old cell, next_c = f * prev_c + i * g, so df = dc * prev_c * f * (1 - f).",
+     _lstm_backward_with(forget_state="next_c")),
+    ("the path from next_h to the cell lacks tanh'(next_c): next_h = o * tanh(next_c), so it adds "
+     "dnext_h * o * (1 - tanh(next_c)**2) to dc, not dnext_h * o.", _lstm_backward_with(out_slope=False)),
+    ("dprev_c = dc: the factor f is missing. next_c = f * prev_c + i * g, so the old cell's gradient is the "
+     "cell's gradient scaled by the forget gate: dprev_c = dc * f.", _lstm_backward_with(keep_f=False)),
+    ("dprev_c misses the path through next_h: the cell also produced next_h = o * tanh(next_c). Add it to dc "
+     "first, dc = dnext_c + dnext_h * o * (1 - tanh(next_c)**2), then dprev_c = dc * f.",
+     _lstm_backward_with(h_path=False)),
+    *[(note, _lstm_backward_with(order=order)) for order, note in _orders(LSTM_ORDER, BACKWARD_ORDER_NOTES, lambda o: (
+        f"the gate gradients are stacked in the order {o}. da must keep the blocks of the forward pass, Keras's "
+        f"i, f, c, o: np.concatenate([di, df, dg, do], axis=1)."))],
+]
+
+
+def _check_lstm_backward(fn, x, prev_h, prev_c, Wx, Wh, b, dnext_h, dnext_c, atol=1e-7, rtol=1e-6):
+    cache = lstm.lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b)[2]
+    expected = lstm.lstm_step_backward(dnext_h, dnext_c, cache)
+    result = LSTM_STEP_BACKWARD.call(fn, dnext_h=dnext_h, dnext_c=dnext_c, cache=cache)
+    got = LSTM_STEP_BACKWARD.returns(result, *BACKWARD_NAMES)
+    if close(got[1], expected[2], atol, rtol) and close(got[2], expected[1], atol, rtol):
+        fail("dprev_h and dprev_c are swapped: return (dx, dprev_h, dprev_c, dWx, dWh, db), in this order.")
+    for k in BACKWARD_ORDER:
+        mistakes = [(why, lambda wrong=wrong, k=k: wrong(dnext_h, dnext_c, cache)[k])
+                    for why, wrong in WRONG_LSTM_BACKWARDS]
+        if BACKWARD_NAMES[k] == "db" and got[k].ndim == 2:
+            fail("db has one row per example (or keeps the summed axis): b (4H,) is added to every row, so its "
+                 "gradient is the sum over the batch, da.sum(axis=0), shape (4H,).")
+        expect_close(BACKWARD_NAMES[k], got[k], expected[k], mistakes=mistakes, atol=atol, rtol=rtol)
+
+
+def _backward_inputs(seed, N, D, H, **options):
+    x, h, c, Wx, Wh, b = rnn_inputs(seed, N, D, H, blocks=4, **options)
+    rng = np.random.default_rng(seed + 1000)
+    dnext_h, dnext_c = rng.standard_normal((2, N, H)).astype(x.dtype)
+    return x, h, c, Wx, Wh, b, dnext_h, dnext_c
+
+
+def check_lstm_step_backward_basic(fn):
+    """Visible: N = 2, D = 3, H = 4; all six gradients equal the reference, dprev_c = dc * f included.
+
+    A first case has dnext_h = 0, so dprev_c must be exactly dnext_c * f (the cell path alone).
+    """
+    LSTM_STEP_BACKWARD.own_work(fn)
+    x, h, c, Wx, Wh, b, dnext_h, dnext_c = _backward_inputs(0, N=2, D=3, H=4)
+    _check_lstm_backward(fn, x, h, c, Wx, Wh, b, np.zeros_like(dnext_h), dnext_c)
+    _check_lstm_backward(fn, x, h, c, Wx, Wh, b, dnext_h, dnext_c)
+
+
+def check_lstm_step_backward_random(fn):
+    """Hidden: D == H, one unit, one example, a zero state, saturated gates, dnext_c = 0, float32."""
+    LSTM_STEP_BACKWARD.own_work(fn)
+    for seed, (N, D, H) in enumerate([(3, 5, 5), (4, 2, 6), (1, 3, 2), (5, 1, 1), (2, 7, 3)], start=70):
+        _check_lstm_backward(fn, *_backward_inputs(seed, N, D, H))
+    _check_lstm_backward(fn, *_backward_inputs(80, 3, 4, 5, zero_state=True))
+    x, h, c, Wx, Wh, b, dnext_h, dnext_c = _backward_inputs(81, 3, 4, 5)
+    _check_lstm_backward(fn, 5 * x, h, c, Wx, Wh, b, dnext_h, dnext_c)                # saturated gates
+    _check_lstm_backward(fn, x, h, c, Wx, Wh, b, dnext_h, np.zeros_like(dnext_c))     # the last step of a sequence
+    _check_lstm_backward(fn, *_backward_inputs(82, 4, 3, 5, dtype=np.float32), atol=1e-5, rtol=1e-4)

@@ -26,5 +26,12 @@ from .jacobians import (
                    spectral_radius,
                    with_spectral_radius,
 )
-from .lstm import count_lstm_parameters, lstm_forward, lstm_step_forward, random_lstm_params, sigmoid
+from .lstm import (
+                   count_lstm_parameters,
+                   lstm_forward,
+                   lstm_step_backward,
+                   lstm_step_forward,
+                   random_lstm_params,
+                   sigmoid,
+)
 from .rnn import count_rnn_parameters, random_rnn_params, rnn_forward, rnn_output_forward, rnn_step_forward, softmax

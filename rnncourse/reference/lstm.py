@@ -1,4 +1,4 @@
-"""An LSTM in numpy, forward direction: the reference for unit 06.
+"""An LSTM in numpy, the forward pass and one backward step: the reference for unit 06.
 
 Keras's layout and gate order. The four blocks of ``4H`` columns are, in this order:
 
@@ -44,6 +44,36 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     next_c = f * prev_c + i * g                              # keep some of the old, add some new
     next_h = o * np.tanh(next_c)
     return next_h, next_c, (x, prev_h, prev_c, Wx, Wh, i, f, g, o, next_c)
+
+
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    """Backward pass of one :func:`lstm_step_forward`.
+
+    Inputs:
+    - dnext_h: (N, H) gradient of the loss with respect to next_h
+    - dnext_c: (N, H) gradient of the loss with respect to next_c (from the next step's cell)
+    - cache: ``(x, prev_h, prev_c, Wx, Wh, i, f, g, o, next_c)`` from :func:`lstm_step_forward`
+
+    Returns ``(dx (N, D), dprev_h (N, H), dprev_c (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,))``.
+    The cell gets both paths, ``dc = dnext_c + dnext_h * o * (1 - tanh(next_c)**2)``; then
+    ``dprev_c = dc * f``, the additive path, and the four gate gradients are stacked in Keras's
+    order i, f, c, o into ``da (N, 4H)``, the gradient of the pre-activation.
+    """
+    x, prev_h, prev_c, Wx, Wh, i, f, g, o, next_c = cache
+    tanh_c = np.tanh(next_c)
+    dc = dnext_c + dnext_h * o * (1 - tanh_c ** 2)          # next_h = o * tanh(next_c) adds a second path
+    dprev_c = dc * f                                         # next_c = f * prev_c + ...: scaled by f alone
+    di = dc * g * i * (1 - i)                                # sigmoid' = s (1 - s)
+    df = dc * prev_c * f * (1 - f)                           # f multiplied prev_c
+    dg = dc * i * (1 - g ** 2)                               # tanh' = 1 - tanh^2
+    do = dnext_h * tanh_c * o * (1 - o)
+    da = np.concatenate([di, df, dg, do], axis=1)            # (N, 4H), blocks i, f, c, o
+    dx = da @ Wx.T                                           # (N, 4H) @ (4H, D)
+    dprev_h = da @ Wh.T                                      # (N, 4H) @ (4H, H)
+    dWx = x.T @ da                                           # (D, N) @ (N, 4H)
+    dWh = prev_h.T @ da                                      # (H, N) @ (N, 4H)
+    db = da.sum(axis=0)                                      # (4H,)
+    return dx, dprev_h, dprev_c, dWx, dWh, db
 
 
 def lstm_forward(x, h0, Wx, Wh, b, c0=None):

@@ -145,7 +145,7 @@ def grade_class(course, unit, only=(), workers=1, regrade=False, feedback=True, 
                  disable=not sys.stderr.isatty()) as bar:
         futures = [pool.submit(worker.autograde, course, unit, student, template) for student in todo]
         started = time.time()
-        for future in concurrent.futures.as_completed(futures):
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             outcome = future.result()
             info = state[outcome.student]
             if outcome.ok:
@@ -160,7 +160,7 @@ def grade_class(course, unit, only=(), workers=1, regrade=False, feedback=True, 
             info["fingerprint"] = info.pop("mark")                   # recorded once the grade is in the gradebook
             state_path.write_text(json.dumps(state, indent=1))
             bar.update()
-            tqdm.write(f"[{bar.n}/{len(todo)}] {outcome.student}: {info['status']} "
+            tqdm.write(f"[{done}/{len(todo)}] {outcome.student}: {info['status']} "
                        f"({time.time() - started:.0f} s since the start)"
                        + (f"  ({'; '.join(info['notes'])})" if info["notes"] else ""), file=out)
     shutil.rmtree(course / worker.SCRATCH / unit, ignore_errors=True)
