@@ -12,14 +12,20 @@ from rnncourse import data, reference
 T_JAC, D_JAC, H_JAC = 60, 4, 32
 
 
-def _lstm_cell_norms(b_f):
-    """Section 2's cell: ||d c_T / d c_k|| of a random LSTM whose forget bias is b_f."""
+def _section_2_lstm(b_f):
+    """Section 2's random LSTM: inputs x (T, D), and Wx, Wh, b with forget bias b_f."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((T_JAC, D_JAC))
     Wx = rng.standard_normal((D_JAC, 4 * H_JAC)) / np.sqrt(D_JAC)
     Wh = rng.standard_normal((H_JAC, 4 * H_JAC)) / np.sqrt(H_JAC)
     b = np.zeros(4 * H_JAC)
     b[H_JAC:2 * H_JAC] = b_f
+    return x, Wx, Wh, b
+
+
+def _lstm_cell_norms(b_f):
+    """Section 2's cell: ||d c_T / d c_k|| of a random LSTM whose forget bias is b_f."""
+    x, Wx, Wh, b = _section_2_lstm(b_f)
     return reference.lstm_jacobian_norms(x, np.zeros(H_JAC), Wx, Wh, b)["cc"]
 
 
@@ -67,12 +73,7 @@ def test_at_its_own_learning_rate_the_simple_rnn_solves_lag_20_but_not_lag_80():
 def _cell_path_ratios(b_f, back=(10, 30, 60)):
     """Section 2's backward demo: RMS of dprev_c along the cell path alone over RMS along every path,
     k steps back from dL/dc_T = 1, dL/dh_T = 0; also whether the cell path is the product of the f's."""
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((T_JAC, D_JAC))
-    Wx = rng.standard_normal((D_JAC, 4 * H_JAC)) / np.sqrt(D_JAC)
-    Wh = rng.standard_normal((H_JAC, 4 * H_JAC)) / np.sqrt(H_JAC)
-    b = np.zeros(4 * H_JAC)
-    b[H_JAC:2 * H_JAC] = b_f
+    x, Wx, Wh, b = _section_2_lstm(b_f)
     _, caches = reference.lstm_forward(x[None], np.zeros((1, H_JAC)), Wx, Wh, b)
     dc_all = dc_f = prod_f = np.ones((1, H_JAC))
     dh_all, ratios = np.zeros((1, H_JAC)), {}

@@ -20,13 +20,17 @@ def units(root=ROOT):
     return sorted(p.name for p in (Path(root) / "solutions").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def nbgrader(course, *args):
-    """Run an nbgrader command in the course folder ``course``; raise with its log if it fails."""
+def nbgrader(course, *args, check=True, timeout=None):
+    """Run an nbgrader command in the course folder ``course``; return the finished process.
+
+    With ``check`` a failure raises with nbgrader's log; ``timeout`` (seconds) raises
+    ``subprocess.TimeoutExpired``.
+    """
     # nbgrader runs `alembic` (its database migrations) from PATH: put this Python's scripts first.
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
-                          cwd=course, capture_output=True, text=True, env={**os.environ, "PATH": path})
-    if done.returncode != 0:
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], cwd=course,
+                          capture_output=True, text=True, env={**os.environ, "PATH": path}, timeout=timeout)
+    if check and done.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed in {course}:\n{done.stdout}\n{done.stderr}")
     return done
 

@@ -9,6 +9,8 @@ run, so they score zero and say why; :class:`LimitOutputSize` trims huge outputs
 :class:`HidePaths` keeps the grader's folders out of what students get back.
 """
 
+import copy
+import functools
 import re
 import sys
 from pathlib import Path
@@ -32,11 +34,18 @@ def _notes(nb):
 
 
 def release_notebook(config, resources):
-    """The released copy of the notebook being graded (what the students were given)."""
+    """The released copy of the notebook being graded (what the students were given); a fresh copy
+    each call, read from disk once per file version by the three steps that need it."""
     info = resources["nbgrader"]
     coursedir = CourseDirectory(config=config)
     folder = Path(coursedir.format_path(coursedir.release_directory, ".", info["assignment"]))
-    return nbformat.read(folder / f"{info['notebook']}.ipynb", as_version=4)
+    path = folder / f"{info['notebook']}.ipynb"
+    return copy.deepcopy(_read_release(path.resolve(), path.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_release(path, version):
+    return nbformat.read(path, as_version=4)
 
 
 class NormaliseCells(NbGraderPreprocessor):

@@ -13,17 +13,17 @@ The sandbox hides the whole course folder, scratch courses included. :func:`merg
 the process that owns the class gradebook, copies the grades, comments and autograded notebooks.
 """
 
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
+
+from ..release import nbgrader
 
 NORMALISED = "normalised"
 SCRATCH = ".grading"
@@ -68,14 +68,11 @@ def autograde(course, unit, student, template, ceiling=CEILING_SECONDS, release=
     shutil.copy(template, scratch / "gradebook.db")
     (scratch / release / unit).symlink_to(course / release / unit)
     (scratch / NORMALISED / student / unit).symlink_to(course / NORMALISED / student / unit)
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # nbgrader runs alembic
-    command = [sys.executable, "-m", "nbgrader", "autograde", unit, f"--student={student}", "--force",
-               f"--CourseDirectory.submitted_directory={NORMALISED}",
-               f"--CourseDirectory.db_url={sqlite_url(scratch / 'gradebook.db')}",
-               f"--SandboxedKernelManager.course_root={course}", "--log-level=WARN"]
     try:
-        done = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=ceiling,
-                              env={**os.environ, "PATH": path})
+        done = nbgrader(scratch, "autograde", unit, f"--student={student}", "--force",
+                        f"--CourseDirectory.submitted_directory={NORMALISED}",
+                        f"--CourseDirectory.db_url={sqlite_url(scratch / 'gradebook.db')}",
+                        f"--SandboxedKernelManager.course_root={course}", check=False, timeout=ceiling)
     except subprocess.TimeoutExpired:
         return Outcome(student, False, f"grading stopped after {ceiling} s", scratch)
     log = (done.stdout + done.stderr).strip().splitlines()
