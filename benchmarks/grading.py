@@ -26,25 +26,13 @@ from rnncourse.course.grading import batch
 CLASS = 200
 
 
-def solved_copy(course, unit):
-    """The released notebook with the master's answers in its answer cells."""
-    master = nbformat.read(release.ROOT / "solutions" / unit / f"{unit}.ipynb", as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in master.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
-    nb = nbformat.read(course / "notebooks" / unit / f"{unit}.ipynb", as_version=4)
-    for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in answers:
-            cell.source = "\n".join(line for line in answers[gid].splitlines() if "SOLUTION" not in line)
-    return nbformat.writes(nb)
-
-
 def measure(unit, students, workers):
     """``(seconds per submission, wall seconds for the batch, all full marks?)``."""
     with tempfile.TemporaryDirectory(prefix="rnncourse-bench-") as scratch:
         course = Path(scratch)
         release.make_course(course, unit)
-        text = solved_copy(course, unit)
+        text = nbformat.writes(release.answered(course / "notebooks" / unit / f"{unit}.ipynb",
+                                                release.master_answers(unit)))
         for i in range(students):
             folder = course / "submitted" / f"student{i:03d}" / unit
             folder.mkdir(parents=True)

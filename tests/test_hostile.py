@@ -39,15 +39,7 @@ SITE_CUSTOMIZE = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.v
 
 def solved(course):
     """The student copy with every answer cell filled in with the master's answer."""
-    master = nbformat.read(release.ROOT / "solutions" / UNIT / f"{UNIT}.ipynb", as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in master.cells
-               if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
-    nb = blank(course)
-    for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in answers:
-            cell.source = "\n".join(line for line in answers[gid].splitlines() if "SOLUTION" not in line)
-    return nb
+    return release.answered(course / "notebooks" / UNIT / f"{UNIT}.ipynb", release.master_answers(UNIT))
 
 
 def blank(course):

@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -44,6 +46,25 @@ def make_course(course, unit, root=ROOT):
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     nbgrader(course, "generate_assignment", unit, "--force")
     return course / "notebooks" / unit
+
+
+def master_answers(unit, root=ROOT):
+    """``{grade_id: source}`` of the master's answer cells, as a student would hand them in
+    (the ``### BEGIN/END SOLUTION`` marker lines removed)."""
+    master = nbformat.read(Path(root) / "solutions" / unit / f"{unit}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: "\n".join(s for s in c.source.splitlines() if "SOLUTION" not in s)
+            for c in master.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def answered(released, answers):
+    """The released notebook at path ``released`` with ``answers`` ``{grade_id: source}`` in its
+    answer cells (the others left blank): a NotebookNode."""
+    nb = nbformat.read(released, as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell.source = answers[gid]
+    return nb
 
 
 def generate(out_dir, root=ROOT, only=()):
