@@ -13,7 +13,7 @@ help:
 	@echo "make student  regenerate notebooks/ from solutions/ with nbgrader"
 	@echo "make slides   build reveal.js slides of the solved notebooks into build/slides"
 	@echo "make grade UNIT=04_bptt [WORKERS=2] [ARGS='--regrade']   grade submitted/ for a unit (see README)"
-	@echo "make bench    benchmarks: each notebook run whole, grading per submission; tables in build/bench/"
+	@echo "make bench    benchmarks (start-up, references vs Keras, generation, notebooks, grading, the suite): tables in build/bench/"
 	@echo "make clean    remove built files (slides, gradebook, nbgrader folders), keep .venv"
 
 # Re-installs only when pyproject.toml is newer than the last install.
@@ -46,8 +46,12 @@ grade: $(STAMP)
 	$(BIN)/python -m rnncourse.course.grading $(UNIT) $(if $(WORKERS),--workers $(WORKERS),) $(ARGS)
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/references.py
+	$(BIN)/python benchmarks/generation.py
 	$(BIN)/python benchmarks/notebooks.py $(UNITS)
 	$(BIN)/python benchmarks/grading.py $(UNITS)
+	$(if $(UNITS),,$(BIN)/python benchmarks/suite.py)
 
 clean:
 	rm -rf build gradebook.db submitted normalised autograded feedback exchange reports grades.csv .grading .pytest_cache

@@ -1,0 +1,72 @@
+"""Generation benchmark: characters per second of each way the course writes text.
+
+    python benchmarks/generation.py [--chars 300]    (part of make bench)
+
+One untrained character model of the corpus's size (the speed of a forward pass does not depend
+on what the weights learned): unit 08's window model (16-character windows of one-hot
+characters, GRU of 64) driven by the package's ``generate_text`` (one compiled call per
+character) and by a ``model.predict`` call per character, as the GeeksforGeeks article does; the
+ratios are against the ``model.predict`` loop. Greedy decoding; writes build/bench/generation.md.
+"""
+
+import argparse
+import time
+
+import numpy as np
+from table import Table
+
+from rnncourse.course.setup import quiet_tensorflow, seed_everything
+from rnncourse.data.text import build_vocab, encode, load_corpus
+from rnncourse.models.char_model import build_char_model
+from rnncourse.models.generation import generate_text
+
+SEQ_LENGTH, UNITS = 16, 64
+
+
+def predict_loop(model, start, length, char_to_index, index_to_char):
+    """The article's loop: one ``model.predict`` on a one-hot window per character, greedy."""
+    tf, _ = quiet_tensorflow()
+    codes = list(encode(start, char_to_index))
+    for _ in range(length):
+        window = tf.one_hot([codes[-SEQ_LENGTH:]], len(char_to_index))
+        codes.append(int(np.argmax(model.predict(window, verbose=0)[0])))
+    return start + "".join(index_to_char[i] for i in codes[len(start):])
+
+
+def chars_per_second(generate, length):
+    """Characters per second of ``generate(length)`` (after a warm-up call that traces and builds)."""
+    generate(2)
+    started = time.perf_counter()
+    generate(length)
+    return length / (time.perf_counter() - started)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, default=300)
+    args = parser.parse_args()
+    seed_everything(0)
+    text = load_corpus()
+    chars, char_to_index, index_to_char = build_vocab(text)
+    window_model = build_char_model(SEQ_LENGTH, len(chars), units=UNITS, cell="GRU")
+    start = text[:SEQ_LENGTH]
+    # The article's loop is slow: a tenth of the characters gives the same rate.
+    slow = max(args.chars // 10, 10)
+    rates = {
+        "model.predict per character (the article's loop)":
+            (chars_per_second(lambda n: predict_loop(window_model, start, n, char_to_index, index_to_char), slow),
+             slow),
+        "generate_text (the package's window generator)":
+            (chars_per_second(lambda n: generate_text(window_model, start, n, char_to_index, index_to_char,
+                                                      SEQ_LENGTH), args.chars), args.chars),
+    }
+    base = rates["model.predict per character (the article's loop)"][0]
+    table = Table("generation", f"Greedy generation, vocabulary of {len(chars)} characters, GRU of {UNITS} units,",
+                  ["generator", "characters timed", "characters per second", "× model.predict loop"])
+    for name, (rate, n) in rates.items():
+        table.add(name, n, f"{rate:.0f}", f"{rate / base:.0f}")
+    table.save()
+
+
+if __name__ == "__main__":
+    main()
