@@ -3,12 +3,14 @@
     python benchmarks/notebooks.py [UNIT ...]    (part of make bench)
 
 Runs the masters one after the other in a fresh kernel each (nbclient, as JupyterLab's
-"Restart and run all"), prints a table and writes it to build/bench/notebooks.md.
+"Restart and run all"), prints a table with each unit's slowest cell (what a lecturer waits for
+when running the notebook live) and writes it to build/bench/notebooks.md.
 """
 
 import argparse
 import tempfile
 import time
+from datetime import datetime
 
 import nbformat
 from nbclient import NotebookClient
@@ -17,27 +19,37 @@ from table import Table
 from rnncourse.course import release
 
 
+def cell_seconds(cell):
+    """Seconds a code cell ran, from the timestamps nbclient records in its metadata."""
+    times = cell.metadata.get("execution", {})
+    start, end = times.get("iopub.execute_input"), times.get("shell.execute_reply")
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() if start and end else 0.0
+
+
 def run(unit):
-    """Seconds to run ``unit``'s master notebooks top to bottom."""
+    """``(seconds to run unit's master notebooks top to bottom, (seconds, index) of its slowest cell)``."""
     started = time.perf_counter()
+    slowest = (0.0, None)
     with tempfile.TemporaryDirectory(prefix="rnncourse-bench-") as scratch:
         for path in sorted((release.ROOT / "solutions" / unit).glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
             NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": scratch}}).execute()
-    return time.perf_counter() - started
+            slowest = max([slowest] + [(cell_seconds(c), i) for i, c in enumerate(nb.cells) if c.cell_type == "code"])
+    return time.perf_counter() - started, slowest
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("units", nargs="*", default=release.units())
     args = parser.parse_args()
-    table = Table("notebooks", "Each solved notebook run once, top to bottom:", ["unit", "seconds"])
+    table = Table("notebooks", "Each solved notebook run once, top to bottom:",
+                  ["unit", "seconds", "slowest cell (index: seconds)"])
     total = 0.0
     for unit in args.units:
-        seconds = run(unit)
+        seconds, (cell, index) = run(unit)
         total += seconds
-        table.add(unit, f"{seconds:.1f}")
-    table.add("all", f"{total:.0f}")
+        table.add(unit, f"{seconds:.1f}", f"{index}: {cell:.1f}")
+    table.add("all", f"{total:.0f}", "")
     table.save()
 
 
