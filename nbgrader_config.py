@@ -14,6 +14,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteCells,
                                     OverwriteKernelspec, SaveAutoGrades)
 
+from rnncourse.course.grading.collect import OwnerCheckedCollect
 from rnncourse.course.grading.preprocessors import (EnforcePolicy, HidePaths, LimitOutputSize, NormaliseCells,
                                                     ReportPolicy, SkipDemonstrations)
 from rnncourse.course.grading.sandbox import SandboxedExecute
@@ -31,6 +32,7 @@ c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 EXCHANGE = Path(os.environ.get("RNNCOURSE_EXCHANGE", Path(__file__).resolve().parent / "exchange"))
 EXCHANGE.mkdir(parents=True, exist_ok=True)   # nbgrader refuses to start without it
 c.Exchange.root = str(EXCHANGE)
+c.ExchangeFactory.collect = OwnerCheckedCollect   # refuses a submission written by another student
 
 c.Autograde.sanitize_preprocessors = [ClearOutput, NormaliseCells, DeduplicateIds, OverwriteKernelspec,
                                       OverwriteCells, EnforcePolicy, SkipDemonstrations, CheckCellMetadata]
