@@ -78,3 +78,26 @@ def test_neighbours_task_by_hand():
     np.testing.assert_array_equal(y[:, 0], s[:, 1] % 4)                 # no left neighbour
     np.testing.assert_array_equal(y[:, 2], (s[:, 1] + s[:, 3]) % 4)
     np.testing.assert_array_equal(y[:, 4], s[:, 3] % 4)                 # no right neighbour
+
+
+def test_last_symbol_task_by_hand():
+    sequences, y = tasks.last_symbol_task(300, max_len=6, V=4, seed=3)
+    assert len(sequences) == 300 and y.shape == (300,) and y.dtype == np.int64
+    lengths = np.array([len(s) for s in sequences])
+    assert lengths.min() == 1 and lengths.max() == 6                        # every length from 1 to max_len
+    symbols = np.concatenate(sequences)
+    assert symbols.dtype == np.int64 and set(symbols) == {1, 2, 3}          # 0 is kept for padding
+    np.testing.assert_array_equal(y, [s[-1] for s in sequences])
+    again, _ = tasks.last_symbol_task(300, max_len=6, V=4, seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip(sequences, again))
+    other, _ = tasks.last_symbol_task(300, max_len=6, V=4, seed=4)
+    assert not all(len(a) == len(b) and np.array_equal(a, b) for a, b in zip(sequences, other))
+
+
+def test_last_symbol_task_bad_arguments():
+    with pytest.raises(ValueError, match="max_len must be a positive integer"):
+        tasks.last_symbol_task(4, 0)
+    with pytest.raises(ValueError, match="n must be a positive integer"):
+        tasks.last_symbol_task(2.0, 3)
+    with pytest.raises(ValueError, match="V must be an integer of at least 2"):
+        tasks.last_symbol_task(4, 3, V=1)

@@ -3,6 +3,7 @@
 Nothing is downloaded: corpora come from text that ships with Python, tasks and series from a seed.
 """
 
+from .padding import difference_from_alone
 from .series import (
                      PERIOD,
                      denormalise,
@@ -21,7 +22,15 @@ from .series import (
                      seasonal_naive_forecast,
                      split_series,
 )
-from .tasks import neighbours_task, parity_task, remember_first_task, reverse_task, running_parity_task, sum_task
+from .tasks import (
+                     last_symbol_task,
+                     neighbours_task,
+                     parity_task,
+                     remember_first_task,
+                     reverse_task,
+                     running_parity_task,
+                     sum_task,
+)
 from .text import (
                      SEED_TEXT,
                      ambiguous_contexts,

@@ -95,3 +95,22 @@ def neighbours_task(n, T, V=4, seed=0):
     symbols = rng.integers(0, V, size=(n, T))
     padded = np.pad(symbols, ((0, 0), (1, 1)))  # zeros before s_0 and after s_{T-1}
     return np.eye(V, dtype=np.float32)[symbols], (padded[:, :-2] + padded[:, 2:]) % V
+
+
+def last_symbol_task(n, max_len, V=6, seed=0):
+    """Many-to-one classification on sequences of different lengths: which symbol came last?
+
+    Returns ``sequences``, a list of ``n`` int64 arrays, sequence ``i`` of shape ``(T_i,)`` with
+    ``T_i`` drawn uniformly from ``1 .. max_len`` and symbols drawn uniformly from ``1 .. V - 1``
+    (0 never occurs: it is kept for padding), and ``y (n,)`` int64, each sequence's last symbol.
+    Read alone, a sequence's final state has just seen the answer; padded after its end and read
+    without a mask, the answer must survive every padding step. Unit 07 pads and masks it.
+    """
+    positive_int("n", n)
+    positive_int("max_len", max_len)
+    if isinstance(V, (bool, np.bool_)) or not isinstance(V, (int, np.integer)) or V < 2:
+        raise ValueError(f"V must be an integer of at least 2 (symbol 0 is kept for padding); got {V!r}")
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, max_len + 1, size=n)
+    sequences = [rng.integers(1, V, size=length).astype(np.int64) for length in lengths]
+    return sequences, np.array([s[-1] for s in sequences], dtype=np.int64)
