@@ -3,8 +3,14 @@
 Slide breaks follow the headings: a ``##`` heading starts a new slide, a ``###`` heading a
 sub-slide (reveal.js's vertical stack); every other cell continues the current slide. The
 notebooks in ``solutions/`` are not modified.
+
+The decks work offline, opened straight from the file system: reveal.js and MathJax come from
+``assets/`` beside them (copied from ``slides_assets/`` in this package, see its README) and
+are referenced by relative paths; the template ``slides_template/offline_reveal`` loads nothing
+from a CDN. Copy the output folder whole (decks and ``assets/``) to the lecture-hall machine.
 """
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -13,6 +19,10 @@ from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
 from .release import ROOT
+
+HERE = Path(__file__).resolve().parent
+ASSETS = HERE / "slides_assets"          # reveal.js and MathJax, copied next to the decks
+TEMPLATES = HERE / "slides_template"     # offline_reveal: nbconvert's reveal template, all local
 
 
 def slide_type(cell):
@@ -23,15 +33,31 @@ def slide_type(cell):
     return "subslide" if first.startswith("### ") else "-"
 
 
+def copy_assets(out_dir):
+    """Copy reveal.js and MathJax into ``out_dir/assets``; return that folder."""
+    target = Path(out_dir) / "assets"
+    shutil.copytree(ASSETS, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    return target
+
+
+def exporter():
+    """A SlidesExporter whose decks load reveal.js and MathJax from ``assets/`` beside them."""
+    return SlidesExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="offline_reveal",
+                          reveal_url_prefix="assets/reveal.js", reveal_theme="white", reveal_scroll=True)
+
+
 def build(notebook, out_dir):
-    """Execute ``notebook`` in its own folder and write ``<name>.slides.html`` into ``out_dir``."""
+    """Execute ``notebook`` in its own folder and write ``<name>.slides.html`` (and ``assets/``)
+    into ``out_dir``; return the deck's path."""
     notebook = Path(notebook)
+    out_dir = Path(out_dir)
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
     ExecutePreprocessor(timeout=600).preprocess(nb, {"metadata": {"path": str(notebook.parent)}})
-    html, _ = SlidesExporter(reveal_scroll=True).from_notebook_node(nb)
-    target = Path(out_dir) / f"{notebook.stem}.slides.html"
+    html, _ = exporter().from_notebook_node(nb, resources={"reveal": {"assets": "assets"}})
+    copy_assets(out_dir)
+    target = out_dir / f"{notebook.stem}.slides.html"
     target.write_text(html, encoding="utf-8")
     return target
 
