@@ -5,11 +5,14 @@ Three students of 00_welcome (full, partial, blank) fetch, answer and submit thr
 exchange; two more hand in through an LMS (copied into ``submitted/``): one late, one broken.
 Each gets in ``grades.csv`` what the checks give its answer when run directly (the scorecard,
 in this process); the late one is zeroed by the course's late policy; every student's feedback
-is released, and the exchange students fetch theirs.
+is released, and the exchange students fetch theirs. Where the tests run as root, another
+system user also hands in forged work in two students' names, which collect must refuse.
 """
 
 import csv
 import io
+import os
+import shutil
 
 import nbformat
 import pytest
@@ -52,6 +55,21 @@ def student_nbgrader(home, exchange, *args):
                      f"--Exchange.cache={home / 'cache'}")
 
 
+def forge(exchange):
+    """Another system user (nobody) hands in blank's work twice: as a newer submission of "full"
+    and as "mallory"'s. Returns the forged folders."""
+    inbound = exchange / "rnncourse" / "inbound"
+    genuine = next(p for p in inbound.iterdir() if p.name.startswith("blank+"))
+    _, assignment, stamp, rest = genuine.name.split("+", 3)
+    forged = [inbound / f"full+{assignment}+{stamp.replace(stamp[:4], '2098', 1)}+{rest}",
+              inbound / f"mallory+{assignment}+{stamp}+{rest}"]
+    for folder in forged:
+        shutil.copytree(genuine, folder)
+        for path in [folder, *folder.rglob("*")]:
+            shutil.chown(path, user="nobody")
+    return forged
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course, homes = tmp_path_factory.mktemp("class"), tmp_path_factory.mktemp("homes")
@@ -67,7 +85,8 @@ def graded(tmp_path_factory):
         student_nbgrader(homes / student, exchange, "fetch_assignment", UNIT)
         (homes / student / UNIT / f"{UNIT}.ipynb").write_text(notebook(course, answers_of[student]))
         student_nbgrader(homes / student, exchange, "submit", UNIT, f"--student={student}")
-    release.nbgrader(course, "collect", UNIT)
+    forged = forge(exchange) if os.geteuid() == 0 else None
+    collected = release.nbgrader(course, "collect", UNIT)
     for student, (text, stamp) in {"late": (notebook(course, solution), LATE),
                                    "broken": ('{"cells": [', ON_TIME)}.items():     # through an LMS
         folder = course / "submitted" / student / UNIT
@@ -82,7 +101,8 @@ def graded(tmp_path_factory):
         student_nbgrader(homes / student, exchange, "fetch_feedback", UNIT, f"--student={student}")
     with open(course / "grades.csv") as f:
         exported = {row["student_id"]: row for row in csv.DictReader(f)}
-    return {"course": course, "homes": homes, "rows": {r["student"]: r for r in rows}, "grades": exported,
+    return {"course": course, "homes": homes, "forged": forged, "collect_log": collected.stdout + collected.stderr,
+            "rows": {r["student"]: r for r in rows}, "grades": exported,
             "said": said.getvalue(), "expected": {"full": deserved(solution), "partial": deserved(PARTIAL),
                                                   "blank": 0.0, "late": 0.0, "broken": 0.0}}
 
@@ -92,6 +112,16 @@ def test_grades_csv_gives_each_student_what_the_checks_give(graded):
     assert 0 < expected["partial"] < expected["full"]
     assert {student: float(row["score"]) for student, row in grades.items()} == expected
     assert float(grades["late"]["raw_score"]) == expected["full"]          # right, but after the due date
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to hand in a folder that another system user owns")
+def test_collect_refuses_submissions_written_by_someone_else(graded):
+    """nbgrader's collect only warns when a submission's folder belongs to another user; the
+    course's collect (rnncourse.course.grading.collect) drops it, so "full" keeps its own work
+    (full marks above) and "mallory" is never graded."""
+    assert graded["forged"] and all(folder.is_dir() for folder in graded["forged"])
+    assert "mallory" not in graded["grades"] and not (graded["course"] / "submitted" / "mallory").exists()
+    assert graded["collect_log"].count("Refused") == 2 and "nobody wrote it" in graded["collect_log"]
 
 
 def test_every_student_is_explained(graded):
