@@ -93,3 +93,112 @@ def test_the_cell_path_is_the_product_of_forget_gates_and_carries_more_with_an_o
     assert open_[10] > 0.5 > shut[10]                  # "most of the gradient" only with b_f = 3
     assert open_[30] > 0.5 and shut[30] < 0.1
     assert shut[60] < 1e-3 < open_[60] < 0.5           # after 60 steps the gates' paths supply the rest
+
+
+# Sections 6 and 7: stacked layers and recurrent dropout.
+
+def test_a_stacked_layer_reads_the_first_layers_width_and_needs_its_whole_sequence(keras_seeded):
+    from rnncourse.course import quiet_tensorflow
+
+    _, keras = quiet_tensorflow()
+    N, T, D, H1, H2, V = 2, 5, 3, 8, 6, 5
+    x = np.random.default_rng(0).standard_normal((N, T, D)).astype(np.float32)
+    h1_all = keras.layers.LSTM(H1, return_sequences=True)(x)
+    assert tuple(h1_all.shape) == (N, T, H1)
+    assert tuple(keras.layers.LSTM(H2)(h1_all).shape) == (N, H2)
+    h1_last = keras.layers.LSTM(H1)(x)
+    assert tuple(h1_last.shape) == (N, H1)
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
+        keras.layers.LSTM(H2)(h1_last)
+
+    stack = keras.Sequential([keras.Input((T, D)), keras.layers.LSTM(H1, return_sequences=True),
+                              keras.layers.LSTM(H2), keras.layers.Dense(V)])
+    formula = [reference.count_lstm_parameters(D, H1), reference.count_lstm_parameters(H1, H2), H2 * V + V]
+    assert [layer.count_params() for layer in stack.layers] == formula == [384, 360, 35]
+    assert reference.count_lstm_parameters(D, H2) == 240 != formula[1]
+    counts = {flag: keras.Sequential([keras.Input((T, D)), keras.layers.LSTM(H1, return_sequences=flag)]).count_params()
+              for flag in (True, False)}
+    assert counts[True] == counts[False] == 384
+
+
+def _linear_rnn(keras, Wh, **rates):
+    """Section 7's probe: SimpleRNN without activation or bias, Wx = I, so h_t = (x_t * m_x) + (h_{t-1} * m_h) Wh."""
+    D = Wh.shape[0]
+    layer = keras.layers.SimpleRNN(D, activation=None, use_bias=False, return_sequences=True, **rates)
+    layer.build((None, None, D))
+    layer.set_weights([np.eye(D), Wh])
+    return layer
+
+
+def test_dropout_masks_are_the_same_at_every_step_new_per_call_and_off_at_inference(keras_seeded):
+    from rnncourse.course import quiet_tensorflow
+
+    _, keras = quiet_tensorflow()
+    D, T = 4, 6
+    ones = np.ones((3, T, D), np.float32)
+    on_inputs = _linear_rnn(keras, np.zeros((D, D)), dropout=0.5)
+    masks = [np.asarray(on_inputs(ones, training=True)) for _ in range(4)]
+    for mask in masks:
+        assert set(np.unique(mask)) <= {0.0, 2.0}                       # dropped, or kept and scaled by 1 / (1 - p)
+        assert np.array_equal(mask, np.repeat(mask[:, :1], T, axis=1))  # the same mask at every step
+    assert any(not np.array_equal(masks[0], m) for m in masks[1:])      # a new mask per call
+    assert np.array_equal(np.asarray(on_inputs(ones, training=False)), ones)
+
+    on_state = _linear_rnn(keras, np.eye(D), recurrent_dropout=0.5)
+    h = np.asarray(on_state(ones, training=True)).transpose(0, 2, 1)   # (3, D, T): one row per unit
+    kept = h[:, :, 1] == 3                                              # m_h = 2 gives 1, 3, 7, ...
+    assert kept.any() and (~kept).any()
+    assert np.array_equal(h[~kept], np.ones(((~kept).sum(), T)))       # m_h = 0: the past dropped at every step
+    assert np.array_equal(h[kept], np.tile(2.0 ** np.arange(1, T + 1) - 1, (kept.sum(), 1)))
+    assert np.array_equal(np.asarray(on_state(ones, training=False))[0, :, 0], np.arange(1, T + 1))
+
+    lstm = keras.layers.LSTM(8, dropout=0.3, recurrent_dropout=0.3)
+    x = np.random.default_rng(0).standard_normal((2, 5, 3)).astype(np.float32)
+    assert not np.allclose(lstm(x, training=True), lstm(x, training=True))
+    assert np.array_equal(lstm(x, training=False), lstm(x, training=False))
+    assert np.array_equal(lstm(x), lstm(x, training=False))
+
+
+def _section_7_runs():
+    """Section 7's three LSTM runs on the small text: histories, inference-mode scores, unigram loss."""
+    from rnncourse import models
+    from rnncourse.course import quiet_tensorflow
+
+    tf, keras = quiet_tensorflow()
+    text = data.load_corpus("stdlib", max_chars=3000)
+    chars, char_to_index, _ = data.build_vocab(text)
+    V, T = len(chars), 10
+    train_text, val_text = data.split_text(text, val_fraction=0.2)
+
+    def one_hot_pieces(part):
+        X, Y = models.shifted_sequences(data.encode(part, char_to_index), T)
+        return data.one_hot(X, V), Y
+
+    x_train, y_train = one_hot_pieces(train_text)
+    x_val, y_val = one_hot_pieces(val_text)
+    counts = np.bincount(data.encode(train_text, char_to_index), minlength=V) + 1
+    unigram = float(-np.log(counts[y_val] / counts.sum()).mean())
+    full_batch = tf.data.Dataset.from_tensors((x_train, y_train)).repeat()
+    runs = {"1 layer": dict(layers=1), "2 layers": dict(layers=2),
+            "dropout": dict(layers=1, dropout=0.3, recurrent_dropout=0.3)}
+    histories, scores = {}, {}
+    for name, options in runs.items():
+        keras.utils.set_random_seed(0)
+        model = models.build_stacked_rnn(V, 64, V, cell="LSTM", learning_rate=0.02, **options)
+        histories[name] = model.fit(full_batch, steps_per_epoch=10, epochs=8, validation_data=(x_val, y_val),
+                                    verbose=0).history
+        scores[name] = models.loss_and_accuracy(model, x_train, y_train) + models.loss_and_accuracy(model, x_val, y_val)
+    return histories, scores, unigram
+
+
+def test_on_the_small_text_dropout_curbs_overfitting_and_a_second_layer_does_not_help(keras_seeded):
+    histories, scores, unigram = _section_7_runs()
+    best = {name: min(h["val_loss"]) for name, h in histories.items()}
+    final = {name: h["val_loss"][-1] for name, h in histories.items()}
+    assert max(best.values()) < unigram                                 # every model learns more than frequencies
+    assert final["1 layer"] > best["1 layer"] + 0.2                    # without dropout: validation loss turns up
+    assert final["dropout"] < best["dropout"] + 0.05                   # with dropout: not (yet)
+    assert best["dropout"] < best["1 layer"] - 0.1                     # and it reaches a lower validation loss
+    assert scores["dropout"][0] > scores["1 layer"][0] + 0.2           # at a higher training loss (inference mode)
+    assert histories["dropout"]["loss"][-1] > scores["dropout"][0]     # the logged loss is measured with dropout on
+    assert best["2 layers"] > best["1 layer"] - 0.05                   # a second layer does not help at this size

@@ -175,3 +175,48 @@ def plot_jacobian_norms(curves, against="k", ax=None, title=None, styles=None):
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+def plot_grad_norms(logs, max_norm=None, ax=None, title=None):
+    """The global gradient norm at every training step, one curve per model, on a log axis.
+
+    ``logs``: ``{label: sequence of S norms}`` (the ``"grad_norm"`` entry that
+    :func:`rnncourse.models.fit_clipped` returns, measured before clipping). ``max_norm``: the
+    clipping threshold, drawn as a dashed line: steps above it were scaled down to it.
+    """
+    ax = _axes(ax)
+    for label, norms in logs.items():
+        norms = np.asarray(norms, dtype=float)
+        ax.plot(np.arange(1, len(norms) + 1), norms, label=label, linewidth=1)
+    if max_norm is not None:
+        ax.axhline(max_norm, color="k", linestyle="--", linewidth=1, label=f"clipped to {max_norm}")
+    ax.set_yscale("log")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("global gradient norm (before clipping)")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_influence(distances, curves, window=None, ax=None, title=None):
+    """How much one character ``d`` steps back moves the prediction, against ``d``.
+
+    ``distances``: ``(K,)`` ints; ``curves``: ``{label: (K,) mean total-variation distances}``
+    (what :func:`rnncourse.models.influence_of_distance` returns). ``window``: a window model's
+    length, marked with a dotted line (nothing older than it can reach that model).
+    """
+    ax = _axes(ax)
+    distances = np.asarray(distances)
+    for label, values in curves.items():
+        ax.plot(distances, np.asarray(values, dtype=float), marker="o", label=label)
+    if window is not None:
+        ax.axvline(window + 0.5, color="grey", linestyle=":", linewidth=1)
+        ax.annotate(f"window of {window}", xy=(window + 0.5, ax.get_ylim()[1]), xytext=(4, -12),
+                    textcoords="offset points", color="grey")
+    ax.set_xlabel("distance d of the changed character (steps back)")
+    ax.set_ylabel("mean change of the prediction\n(total variation)")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax

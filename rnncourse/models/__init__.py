@@ -15,7 +15,7 @@ from .convert import (
                       simple_rnn_weights,
 )
 from .forecaster import build_forecaster
-from .generation import generate_text, reweight, sample_next_char
+from .generation import StatefulPredictor, generate_stateful, generate_text, reweight, sample_next_char
 from .rnn_types import (
                       build_encoder_decoder,
                       build_many_to_many,
@@ -24,3 +24,12 @@ from .rnn_types import (
                       build_one_to_one,
                       count_parameters,
 )
+from .sequence_model import (
+                      build_sequence_model,
+                      fit_clipped,
+                      influence_of_distance,
+                      sequence_batches,
+                      sequence_log_probs,
+                      shifted_sequences,
+)
+from .stacked import build_stacked_rnn, loss_and_accuracy

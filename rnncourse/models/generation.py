@@ -66,3 +66,97 @@ def generate_text(model, start, length, char_to_index, index_to_char, seq_length
         probs = predict(codes[-seq_length:])
         codes.append(sample_next_char(probs, temperature, rng, top_k))
     return start + "".join(index_to_char[int(i)] for i in codes[len(start):])
+
+
+class StatefulPredictor:
+    """A trained many-to-many model run one character at a time, its state carried between calls.
+
+    The recurrent layer's weights and the Dense layer's ``Wy (H, V)``, ``by (V,)`` are copied
+    out of the Keras model once; each :meth:`feed` is ONE step of the cell in numpy (the
+    course's reference steps: :func:`rnncourse.reference.rnn.rnn_step_forward`, ``gru_`` and
+    ``lstm_step_forward``) and one softmax. Nothing is re-read: the state ``h (K, H)`` (and the
+    LSTM's cell ``c (K, H)``) holds everything the model keeps of the past, for K sequences side
+    by side (K = 1 when generating). ``steps`` counts the cell steps taken since it was made.
+    """
+
+    def __init__(self, model):
+        from ..reference.gru import gru_step_forward
+        from ..reference.lstm import lstm_step_forward
+        from ..reference.rnn import rnn_step_forward
+        from . import convert
+        kinds = [type(layer).__name__ for layer in model.layers]
+        self.kind = next((k for k in ("SimpleRNN", "GRU", "LSTM") if k in kinds), None)
+        if self.kind is None:
+            raise ValueError(f"the model has no SimpleRNN, GRU or LSTM layer; its layers are {kinds}")
+        read = {"SimpleRNN": convert.simple_rnn_weights, "GRU": convert.gru_weights,
+                "LSTM": convert.lstm_weights}[self.kind]
+        if self.kind == "SimpleRNN":
+            activation = convert.find_layer(model, "SimpleRNN").activation.__name__
+            if activation != "tanh":
+                raise ValueError(f"the SimpleRNN uses {activation}; the numpy step computes tanh")
+        w = {k: np.asarray(v, dtype=np.float64) for k, v in read(model).items()}
+        if "Wy" not in w:
+            raise ValueError("the model has no Dense output layer to turn states into probabilities")
+        self._eye = np.eye(w["Wx"].shape[0])                     # (V, V): row i is one-hot i
+        self._Wy, self._by = w["Wy"], w["by"]
+        cell = (w["Wx"], w["Wh"], w["b"])
+        self._step = {"SimpleRNN": lambda x, h, c: (rnn_step_forward(x, h, *cell)[0], c),
+                      "GRU": lambda x, h, c: (gru_step_forward(x, h, *cell)[0], c),
+                      "LSTM": lambda x, h, c: lstm_step_forward(x, h, c, *cell)[:2]}[self.kind]
+        self.units = w["Wh"].shape[0]
+        self.steps = 0                                                         # cell steps taken
+        self.reset()
+
+    def reset(self, batch=1):
+        """Back to the zero state, as the model starts every sequence; ``batch`` rows of state."""
+        self.h = np.zeros((batch, self.units))
+        self.c = np.zeros((batch, self.units))
+
+    def feed(self, codes):
+        """Read one character per row; return the probabilities of the next character.
+
+        ``codes``: an int (one sequence) -> ``(V,)``, or ``(K,)`` ints, one per row of the state
+        (``reset(K)`` first) -> ``(K, V)``.
+        """
+        rows = np.atleast_1d(codes).astype(np.int64)
+        if rows.shape != (self.h.shape[0],):
+            raise ValueError(f"got {rows.shape[0]} codes for a state of {self.h.shape[0]} rows; "
+                             f"call reset({rows.shape[0]}) first")
+        self.h, self.c = self._step(self._eye[rows], self.h, self.c)          # x (K, V) one-hot
+        self.steps += 1
+        z = self.h @ self._Wy + self._by                                       # (K, V) scores
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        probs = e / e.sum(axis=1, keepdims=True)
+        return probs if np.ndim(codes) else probs[0]
+
+    def read(self, contexts):
+        """Probabilities ``(K, V)`` of the character after each row of ``contexts (K, C)``,
+        each row read from a zero state (as the Keras model reads a batch)."""
+        contexts = np.asarray(contexts)
+        self.reset(len(contexts))
+        for t in range(contexts.shape[1]):
+            probs = self.feed(contexts[:, t])
+        return probs
+
+
+def generate_stateful(model, start, length, char_to_index, index_to_char, temperature=0.0,
+                      rng=None, top_k=None):
+    """``start`` followed by ``length`` characters, carrying the hidden state from each to the next.
+
+    ``model``: a many-to-many model (:func:`rnncourse.models.sequence_model.build_sequence_model`).
+    The start string is read once, one cell step per character; after that each new character
+    costs one cell step. Sampling as in :func:`sample_next_char` (``temperature`` 0 is greedy).
+    """
+    if not start:
+        raise ValueError("start must have at least one character: the model needs an input to predict from")
+    if length < 0:
+        raise ValueError(f"length must be >= 0; got {length}")
+    codes = list(encode(start, char_to_index))
+    predictor = StatefulPredictor(model)
+    for code in codes:
+        probs = predictor.feed(code)
+    for i in range(length):
+        codes.append(sample_next_char(probs, temperature, rng, top_k))
+        if i + 1 < length:
+            probs = predictor.feed(codes[-1])
+    return start + "".join(index_to_char[int(i)] for i in codes[len(start):])
