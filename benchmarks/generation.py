@@ -2,11 +2,13 @@
 
     python benchmarks/generation.py [--chars 300]    (part of make bench)
 
-One untrained character model of the corpus's size (the speed of a forward pass does not depend
-on what the weights learned): unit 08's window model (16-character windows of one-hot
-characters, GRU of 64) driven by the package's ``generate_text`` (one compiled call per
-character) and by a ``model.predict`` call per character, as the GeeksforGeeks article does; the
-ratios are against the ``model.predict`` loop. Greedy decoding; writes build/bench/generation.md.
+Untrained character models of the corpus's size (the speed of a forward pass does not depend
+on what the weights learned), GRU of 64 units: unit 08's window model (16-character windows of
+one-hot characters) driven by a ``model.predict`` call per character, as the GeeksforGeeks
+article does, and by the package's ``generate_text`` (one compiled call per character); and
+unit 08's many-to-many model driven by ``generate_stateful`` (one numpy step of the cell per
+character, the state carried). The ratios are against the ``model.predict`` loop. Greedy
+decoding; writes build/bench/generation.md.
 """
 
 import argparse
@@ -18,7 +20,8 @@ from table import Table
 from rnncourse.course.setup import quiet_tensorflow, seed_everything
 from rnncourse.data.text import build_vocab, encode, load_corpus
 from rnncourse.models.char_model import build_char_model
-from rnncourse.models.generation import generate_text
+from rnncourse.models.generation import generate_stateful, generate_text
+from rnncourse.models.sequence_model import build_sequence_model
 
 SEQ_LENGTH, UNITS = 16, 64
 
@@ -49,6 +52,7 @@ def main():
     text = load_corpus()
     chars, char_to_index, index_to_char = build_vocab(text)
     window_model = build_char_model(SEQ_LENGTH, len(chars), units=UNITS, cell="GRU")
+    sequence_model = build_sequence_model(len(chars), UNITS, cell="GRU")
     start = text[:SEQ_LENGTH]
     # The article's loop is slow: a tenth of the characters gives the same rate.
     slow = max(args.chars // 10, 10)
@@ -59,6 +63,9 @@ def main():
         "generate_text (the package's window generator)":
             (chars_per_second(lambda n: generate_text(window_model, start, n, char_to_index, index_to_char,
                                                       SEQ_LENGTH), args.chars), args.chars),
+        "generate_stateful (state carried, one numpy cell step per character)":
+            (chars_per_second(lambda n: generate_stateful(sequence_model, start, n, char_to_index, index_to_char),
+                              args.chars), args.chars),
     }
     base = rates["model.predict per character (the article's loop)"][0]
     table = Table("generation", f"Greedy generation, vocabulary of {len(chars)} characters, GRU of {UNITS} units,",
