@@ -246,3 +246,25 @@ def test_the_notebook_forecaster_beats_both_baselines():
         ("GRU", model.predict(data["X_val"], verbose=0)),
     ]}
     assert errors["GRU"] < 0.95 * min(errors["last value"], errors["one season ago"]), errors
+
+
+
+# --- the RNN in a walk-forward fold -----------------------------------------------------------------
+
+def test_rnn_block_forecaster_reset_equals_a_fresh_model_and_follows_a_shift():
+    """Each call retrains from the same start: the same answer as a freshly built forecaster,
+    whatever it was trained on before; a shift of the whole training part shifts the forecast
+    by the same amount (windows relative to their last value)."""
+    t = np.arange(120)
+    train = 300.0 + 0.1 * t + np.sin(2 * np.pi * t / 12)
+    kwargs = {"units": 4, "epochs": 2, "batch_size": 32}
+    reused = forecaster.rnn_block_forecaster(12, 6, **kwargs)
+    first = reused(train)
+    assert first.shape == (6,) and first.dtype == np.float64
+    shifted = reused(train[:100] + 50.0)                                   # another fold in between
+    np.testing.assert_array_equal(reused(train), first)
+    np.testing.assert_array_equal(forecaster.rnn_block_forecaster(12, 6, **kwargs)(train), first)
+    np.testing.assert_allclose(shifted, forecaster.rnn_block_forecaster(12, 6, **kwargs)(train[:100]) + 50.0,
+                               atol=1e-3)
+    with pytest.raises(ValueError, match="nothing to scale"):
+        reused(np.ones(50))

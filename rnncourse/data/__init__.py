@@ -1,9 +1,12 @@
-"""Data the course makes or ships: text and vocabularies, generated sequence tasks, time series.
+"""Data the course makes or ships: text and vocabularies, generated sequence tasks, padded
+batches, time series.
 
-Nothing is downloaded: corpora come from text that ships with Python, tasks and series from a seed.
+Nothing is downloaded: corpora come from text that ships with Python, the CO2 series from the
+copy inside statsmodels, generated tasks and series from a seed.
 """
 
 from .padding import difference_from_alone
+from .real_series import CO2_PERIOD, load_co2
 from .series import (
                      PERIOD,
                      denormalise,
@@ -19,6 +22,7 @@ from .series import (
                      prepare,
                      random_walk,
                      rmse,
+                     rolling_origins,
                      seasonal_naive_forecast,
                      split_series,
 )

@@ -99,6 +99,26 @@ def split_series(series, val_fraction=0.25):
     return series[:cut].copy(), series[cut:].copy()
 
 
+def rolling_origins(n_steps, horizon, n_origins, step=None):
+    """The origins of a walk-forward (rolling-origin) evaluation: ``(n_origins,)`` ints, increasing.
+
+    Origin ``o`` splits a series of ``n_steps`` values into the past ``series[:o]``, the only
+    data a model may be fitted to, and the test block ``series[o:o + horizon]``. The last block
+    ends on the last value; the origins before it are ``step`` apart (default ``horizon``:
+    blocks that follow each other without overlap). For ``n_steps=10, horizon=2, n_origins=3``
+    the origins are ``[4, 6, 8]``.
+    """
+    positive_int("n_steps", n_steps)
+    positive_int("horizon", horizon)
+    positive_int("n_origins", n_origins)
+    step = horizon if step is None else positive_int("step", step)
+    origins = n_steps - horizon - step * np.arange(n_origins - 1, -1, -1)
+    if origins[0] < 1:
+        raise ValueError(f"{n_origins} origins {step} steps apart, with blocks of {horizon}, do not fit in "
+                         f"{n_steps} values: the first origin would be {origins[0]}")
+    return origins
+
+
 def fit_normaliser(train):
     """``(mean, std)`` of the TRAINING part only, as Python floats.
 

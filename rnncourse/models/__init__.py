@@ -4,6 +4,7 @@ Importing this package does not import TensorFlow; each builder does, quietly, w
 """
 
 from .char_model import build_char_model, make_predictor, one_hot_batches, perplexity
+from .classical import holt_winters_forecast, sarima_forecast, walk_forward
 from .convert import (
                       bidirectional_weights,
                       gru_weights,
@@ -14,7 +15,7 @@ from .convert import (
                       lstm_weights,
                       simple_rnn_weights,
 )
-from .forecaster import build_forecaster
+from .forecaster import build_forecaster, rnn_block_forecaster
 from .generation import StatefulPredictor, generate_stateful, generate_text, reweight, sample_next_char
 from .rnn_types import (
                       build_encoder_decoder,
