@@ -261,3 +261,23 @@ def test_formgrader_manual_grade_reaches_export(page, lab, course, tmp_path):
         row = next(r for r in csv.DictReader(f) if r["assignment"] == UNIT)
     assert float(row["max_score"]) == 5.0
     assert float(row["score"]) == 5.0, row      # 3 autograded points + the 2 given in the browser
+
+
+def test_rise_presents_the_notebook_live(page, lab):
+    """A lecture: RISE (jupyterlab-rise) shows the notebook as slides, split at the headings that
+    `make student` marks, and arrow keys move between them; nothing comes from the internet."""
+    nb = nbformat.read(ROOT / NOTEBOOK, as_version=4)
+    slides = sum(c.metadata.get("slideshow", {}).get("slide_type") == "slide" for c in nb.cells)
+    assert slides > 3, "the notebook carries no slide breaks: run `make student`"
+    page.goto(lab.link(f"rise/{NOTEBOOK}"))
+    page.wait_for_selector(".reveal .slides > section.present", timeout=60_000)
+    page.wait_for_timeout(1_000)
+    assert page.locator(".reveal .slides > section").count() == slides
+    first = page.locator(".reveal .slides > section.present").inner_text()
+    assert "00 ·" in first, first[:200]
+    screenshot(page, "browser_10_rise_title")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(1_000)
+    assert page.locator(".reveal .slides > section.present").inner_text() != first
+    screenshot(page, "browser_11_rise_second_slide")
+    assert page.context.external == []

@@ -4,9 +4,10 @@ import ast
 import json
 import re
 
+import nbformat
 import pytest
 
-from rnncourse.course import release
+from rnncourse.course import release, slides
 
 ROOT = release.ROOT
 UNITS = release.units()
@@ -18,7 +19,7 @@ REQUIRED = {
     "02_rnn_types": ["build_one_to_one", "build_one_to_many", "build_many_to_one",
                      "build_many_to_many", "build_encoder_decoder"],
     "03_architecture": ["softmax", "rnn_output_forward"],
-    "04_bptt": ["rnn_step_backward", "rnn_backward", "numerical_gradient"],
+    "04_bptt": ["rnn_step_backward", "rnn_backward", "numerical_gradient", "temporal_softmax_loss"],
     "05_gradient_problems": ["clip_by_value", "clip_by_global_norm"],
     "06_lstm_gru": ["lstm_step_forward", "lstm_forward", "lstm_step_backward", "gru_step_forward"],
     "07_bidirectional": ["birnn_forward"],
@@ -62,6 +63,13 @@ def test_notebook_metadata(path):
     first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
     assert first_code["metadata"].get("nbgrader", {}).get("locked") and \
         "setup_notebook()" in "".join(first_code["source"]), "the first code cell must be the locked set-up cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
+def test_slide_breaks_are_marked_for_live_slides(path):
+    """RISE reads each cell's ``slideshow`` metadata: the headings' breaks must be written in."""
+    assert not slides.mark(nbformat.read(path, as_version=4)), \
+        f"{path.name} lacks the slide breaks of its headings: run `make student`"
 
 
 @pytest.mark.parametrize("unit", UNITS)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import slides
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -67,10 +69,20 @@ def answered(released, answers):
     return nb
 
 
+def mark_slides(unit, root=ROOT):
+    """Write the slide breaks (:func:`rnncourse.course.slides.mark`) into ``unit``'s masters."""
+    for path in sorted((Path(root) / "solutions" / unit).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if slides.mark(nb):
+            nbformat.write(nb, path)
+
+
 def generate(out_dir, root=ROOT, only=()):
-    """Write the student copy of every unit (or of the units in ``only``) into ``out_dir/<unit>/``."""
+    """Write the student copy of every unit (or of the units in ``only``) into ``out_dir/<unit>/``,
+    after writing the slide breaks into its masters."""
     out_dir = Path(out_dir)
     for unit in only or units(root):
+        mark_slides(unit, root)
         with tempfile.TemporaryDirectory() as scratch:
             released = make_course(scratch, unit, root)
             shutil.rmtree(out_dir / unit, ignore_errors=True)

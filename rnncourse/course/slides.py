@@ -1,8 +1,10 @@
 """Lecture slides: run each solved notebook and turn it into a reveal.js deck (``make slides``).
 
 Slide breaks follow the headings: a ``##`` heading starts a new slide, a ``###`` heading a
-sub-slide (reveal.js's vertical stack); every other cell continues the current slide. The
-notebooks in ``solutions/`` are not modified.
+sub-slide (reveal.js's vertical stack); every other cell continues the current slide. The same
+breaks are written into the masters' cell metadata by ``make student`` (:func:`mark`), so a
+lecturer can also present a solved notebook live in JupyterLab (RISE: the "Render as Slideshow"
+button, or Alt-R), running its cells on the slides.
 
 The decks work offline, opened straight from the file system: reveal.js and MathJax come from
 ``assets/`` beside them (copied from ``slides_assets/`` in this package, see its README) and
@@ -18,8 +20,6 @@ import nbformat
 from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
-from .release import ROOT
-
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "slides_assets"          # reveal.js and MathJax, copied next to the decks
 TEMPLATES = HERE / "slides_template"     # offline_reveal: nbconvert's reveal template, all local
@@ -31,6 +31,16 @@ def slide_type(cell):
     if first.startswith(("# ", "## ")):
         return "slide"
     return "subslide" if first.startswith("### ") else "-"
+
+
+def mark(nb):
+    """Write each cell's reveal.js role (:func:`slide_type`) into its ``slideshow`` metadata and
+    RISE's options into the notebook's; return True if anything changed."""
+    before = nbformat.writes(nb)
+    for cell in nb.cells:
+        cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
+    nb.metadata["rise"] = {"scroll": True, "theme": "white", "transition": "none"}   # tall slides scroll
+    return nbformat.writes(nb) != before
 
 
 def copy_assets(out_dir):
@@ -52,8 +62,7 @@ def build(notebook, out_dir):
     notebook = Path(notebook)
     out_dir = Path(out_dir)
     nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
+    mark(nb)
     ExecutePreprocessor(timeout=600).preprocess(nb, {"metadata": {"path": str(notebook.parent)}})
     html, _ = exporter().from_notebook_node(nb, resources={"reveal": {"assets": "assets"}})
     copy_assets(out_dir)
@@ -63,6 +72,7 @@ def build(notebook, out_dir):
 
 
 if __name__ == "__main__":
+    from .release import ROOT
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "build" / "slides")
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
