@@ -26,6 +26,12 @@ def make_test(clone):
     return time.perf_counter() - started, done.returncode == 0, done.stdout
 
 
+def summary(output):
+    """pytest's last line, e.g. ``1360 passed, 15 warnings in 659.34s (0:10:59)``."""
+    lines = re.findall(r"^=+ (.* in [\d.]+s.*?) =+$", output, re.M)
+    return lines[-1] if lines else "no pytest summary (see make test's output)"
+
+
 def slowest(output):
     """pytest's ``--durations`` lines: ``[(seconds, test id)]``."""
     section = output.split("slowest 10 durations", 1)[-1]
@@ -33,13 +39,13 @@ def slowest(output):
 
 
 def main():
-    table = Table("suite", "make test on a clone of HEAD,", ["run", "seconds", "passed"])
+    table = Table("suite", "make test on a clone of HEAD,", ["run", "seconds", "passed", "pytest"])
     with tempfile.TemporaryDirectory(prefix="rnncourse-suite-") as scratch:
         clone = Path(scratch) / "rnncourse"
         subprocess.run(["git", "clone", "--quiet", str(release.ROOT), str(clone)], check=True)
         for run in ("fresh clone (creates .venv, installs)", "again, .venv present"):
             seconds, passed, output = make_test(clone)
-            table.add(run, f"{seconds:.0f}", "yes" if passed else "NO")
+            table.add(run, f"{seconds:.0f}", "yes" if passed else "NO", summary(output))
     table.lines += ["", "Ten slowest tests of the second run:", "", "| seconds | test |", "| --- | --- |"]
     table.lines += [f"| {s:.1f} | `{name}` |" for s, name in slowest(output)]
     print("\n".join(table.lines[-12:]))
