@@ -8,6 +8,23 @@ matplotlib.use("Agg")  # tests draw without a display
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Test modules whose tests are independent and long (a unit each): spread over the workers test by test.
+SPREAD = ("tests/test_notebooks.py", "tests/test_own_work.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With ``-n``: every other module runs whole on one worker, so a module-scoped fixture (the
+    hostile batch, the class, the browser's server, trained models) is built once, not on each
+    worker that gets one of its tests (xdist 3.8's ``loadgroup`` marks did not group here)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return nodeid if nodeid.startswith(SPREAD) else nodeid.split("::", 1)[0]
+
+    return ModuleScheduling(config, log)
+
+
 @pytest.fixture
 def keras_seeded():
     """TensorFlow imported quietly and Keras seeded, for the tests that build Keras models.

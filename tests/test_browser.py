@@ -19,7 +19,6 @@ UNIT = "00_welcome"
 NOTEBOOK = f"notebooks/{UNIT}/{UNIT}.ipynb"
 ANSWER, TEST = 16, 18          # cell indices: the answer cell of one_hot_encode and its visible test
 WRITTEN = "one_hot_vs_integer"  # grade id of the written (manually graded) answer, 2 points
-pytestmark = pytest.mark.xdist_group("browser")   # one worker: one course, server and browser for the module
 WRONG = """def one_hot_encode(indices, depth):
     return np.eye(depth + 1)[indices][..., 1:]      # counts from one
 """

@@ -12,7 +12,6 @@ import pytest
 
 from rnncourse import data, draw, models
 
-pytestmark = pytest.mark.xdist_group("claims_08")   # one worker: the trained models are shared
 CORPUS_SEQ_LENGTH = 16                                                # section 6 of the notebook
 
 

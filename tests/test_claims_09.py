@@ -10,7 +10,6 @@ import pytest
 
 from rnncourse import data
 
-pytestmark = pytest.mark.xdist_group("claims_09")   # one worker: the trained models are shared
 WINDOW = 24
 
 

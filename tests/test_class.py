@@ -22,9 +22,8 @@ from rnncourse.course import release, run_scorecard
 from rnncourse.course.grading import batch, sandbox
 from rnncourse.course.grading.cluster import dask_executor
 
-pytestmark = [pytest.mark.skipif(sandbox.sandbox_tool() is None,
-                                 reason="bubblewrap (`bwrap`) is not installed: the grading sandbox cannot run"),
-              pytest.mark.xdist_group("class")]   # one worker: the module's graded class is built once
+pytestmark = pytest.mark.skipif(sandbox.sandbox_tool() is None,
+                                reason="bubblewrap (`bwrap`) is not installed: the grading sandbox cannot run")
 
 UNIT = "00_welcome"
 DUE = "2099-01-01 12:00:00 UTC"
