@@ -158,6 +158,7 @@ c.JupyterHub.authenticator_class = "shared-password"     # no PAM; the test logs
 c.SharedPasswordAuthenticator.user_password = {secrets.token_hex(16)!r}
 c.Spawner.environment.update({{"RNNCOURSE_UNSANDBOXED": "1"}} if {unsandboxed!r} else {{}})
 c.JupyterHub.services = [{{"name": "course-test", "api_token": {self.token!r}}}]
+c.JupyterHub.cleanup_servers = False   # the test kills its users' processes itself (Users.close): a quick stop
 c.JupyterHub.load_roles = [{{"name": "course-test", "services": ["course-test"],
                             "scopes": ["admin:users", "admin:servers", "tokens", "access:servers"]}}]
 """)

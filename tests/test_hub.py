@@ -144,11 +144,11 @@ def test_course_on_jupyterhub():
         with timeline.phase("teardown: hub, servers, proxy, users"):
             if hub is not None:
                 hub.close()
+                if hub.proc.returncode not in (0, -15):     # the hub's last words, for the reader
+                    print(f"the hub exited with {hub.proc.returncode}:\n{hub.tail()}")
             users.close()
             shutil.rmtree(work, ignore_errors=True)
         report = timeline.text()
         print("\n" + report)
         (ROOT / "build").mkdir(exist_ok=True)
         (ROOT / "build" / "hub_timeline.txt").write_text(report)
-        if hub is not None and hub.proc.returncode not in (0, None, -15):
-            print(hub.tail())
