@@ -10,7 +10,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -85,12 +85,6 @@ class Timeline:
     def text(self):
         lines = [f"{seconds:7.1f} s  {name}" for name, seconds in self.phases]
         return "\n".join(["hub test timeline", *lines, f"{time.monotonic() - self.start:7.1f} s  total"]) + "\n"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _pids_of(uids):

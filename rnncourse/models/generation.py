@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..data.text import encode
+from ..reference.rnn import softmax
 from .char_model import make_predictor
 
 
@@ -74,9 +75,9 @@ class StatefulPredictor:
     The recurrent layer's weights and the Dense layer's ``Wy (H, V)``, ``by (V,)`` are copied
     out of the Keras model once; each :meth:`feed` is ONE step of the cell in numpy (the
     course's reference steps: :func:`rnncourse.reference.rnn.rnn_step_forward`, ``gru_`` and
-    ``lstm_step_forward``) and one softmax. Nothing is re-read: the state ``h (K, H)`` (and the
-    LSTM's cell ``c (K, H)``) holds everything the model keeps of the past, for K sequences side
-    by side (K = 1 when generating). ``steps`` counts the cell steps taken since it was made.
+    ``lstm_step_forward``) and one softmax. Nothing is re-read: the state ``h (1, H)`` (and the
+    LSTM's cell ``c (1, H)``) holds everything the model keeps of the past. ``steps`` counts the
+    cell steps taken since it was made.
     """
 
     def __init__(self, model):
@@ -107,36 +108,16 @@ class StatefulPredictor:
         self.steps = 0                                                         # cell steps taken
         self.reset()
 
-    def reset(self, batch=1):
-        """Back to the zero state, as the model starts every sequence; ``batch`` rows of state."""
-        self.h = np.zeros((batch, self.units))
-        self.c = np.zeros((batch, self.units))
+    def reset(self):
+        """Back to the zero state, as the model starts every sequence."""
+        self.h = np.zeros((1, self.units))
+        self.c = np.zeros((1, self.units))
 
-    def feed(self, codes):
-        """Read one character per row; return the probabilities of the next character.
-
-        ``codes``: an int (one sequence) -> ``(V,)``, or ``(K,)`` ints, one per row of the state
-        (``reset(K)`` first) -> ``(K, V)``.
-        """
-        rows = np.atleast_1d(codes).astype(np.int64)
-        if rows.shape != (self.h.shape[0],):
-            raise ValueError(f"got {rows.shape[0]} codes for a state of {self.h.shape[0]} rows; "
-                             f"call reset({rows.shape[0]}) first")
-        self.h, self.c = self._step(self._eye[rows], self.h, self.c)          # x (K, V) one-hot
+    def feed(self, code):
+        """Read one character ``code`` (an int); return the probabilities ``(V,)`` of the next one."""
+        self.h, self.c = self._step(self._eye[[int(code)]], self.h, self.c)    # x (1, V) one-hot
         self.steps += 1
-        z = self.h @ self._Wy + self._by                                       # (K, V) scores
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        probs = e / e.sum(axis=1, keepdims=True)
-        return probs if np.ndim(codes) else probs[0]
-
-    def read(self, contexts):
-        """Probabilities ``(K, V)`` of the character after each row of ``contexts (K, C)``,
-        each row read from a zero state (as the Keras model reads a batch)."""
-        contexts = np.asarray(contexts)
-        self.reset(len(contexts))
-        for t in range(contexts.shape[1]):
-            probs = self.feed(contexts[:, t])
-        return probs
+        return softmax(self.h @ self._Wy + self._by)[0]                          # (V,)
 
 
 def generate_stateful(model, start, length, char_to_index, index_to_char, temperature=0.0,
