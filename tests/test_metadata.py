@@ -62,7 +62,7 @@ def test_notebook_metadata(path):
             assert meta.get("points", 0) > 0, f"grade cell {meta['grade_id']} has no points"
     first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
     assert first_code["metadata"].get("nbgrader", {}).get("locked") and \
-        "setup_notebook()" in "".join(first_code["source"]), "the first code cell must be the locked set-up cell"
+        "setup_notebook(" in "".join(first_code["source"]), "the first code cell must be the locked set-up cell"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")

@@ -27,3 +27,32 @@ def test_seeding_makes_numpy_and_keras_repeatable():
         runs.append((np.random.rand(3), build_char_model(2, 3, units=2).get_weights()[0]))
     np.testing.assert_array_equal(runs[0][0], runs[1][0])
     np.testing.assert_array_equal(runs[0][1], runs[1][1])
+
+
+DEFERRED = """
+import sys
+from rnncourse.course import setup_notebook, quiet_tensorflow
+setup_notebook({arguments})
+imported = "tensorflow" in sys.modules
+import random, numpy as np
+drawn = [random.random(), float(np.random.rand())]
+_, keras = quiet_tensorflow()
+layer = keras.layers.SimpleRNN(3)
+layer.build((None, None, 2))
+print(imported, drawn, [random.random(), float(np.random.rand())], layer.get_weights()[0].tolist())
+"""
+
+
+def test_tensorflow_false_defers_the_import_and_seeds_as_the_eager_set_up_does():
+    """Units whose exercises are numpy only start without TensorFlow; when a cell then imports it,
+    Keras's weights, ``random`` and numpy draw exactly what they draw after the eager set-up."""
+    def run(arguments):
+        done = subprocess.run([sys.executable, "-c", DEFERRED.format(arguments=arguments)],
+                              capture_output=True, text=True)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        return done.stdout.splitlines()[-1]
+
+    eager, deferred = run(""), run("tensorflow=False")
+    assert eager.startswith("True ") and deferred.startswith("False ")
+    assert eager.split(" ", 1)[1] == deferred.split(" ", 1)[1]
+    assert run("seed=1, tensorflow=False").split(" ", 1)[1] != deferred.split(" ", 1)[1]

@@ -17,8 +17,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from ..checks.harness import CheckFailure
 
 SCORECARD_ID = "scorecard"  # the nbgrader grade_id of the locked cell that calls run_scorecard
@@ -69,6 +67,8 @@ class Scorecard:
 def graded_tests(unit, root=None):
     """``(grade_id, points, source)`` of every graded code cell of ``unit``'s master notebooks
     (under ``root``, by default the course folder this package lives in)."""
+    import nbformat  # imported here: it imports jsonschema, about 1 s, which a notebook's set-up need not wait for
+
     from .release import ROOT, units  # imported late: `python -m rnncourse.course.release` imports this package
     root = Path(ROOT if root is None else root)
     if not (root / "solutions").is_dir():
