@@ -72,7 +72,8 @@ def test_every_unit_ends_with_its_scorecard(unit):
     assert all(not c.metadata.get("nbgrader", {}).get("grade") for c in cells[marked[0]:])
 
 
-def test_the_grader_skips_demonstrations_and_the_scorecard_and_nothing_else(tmp_path, monkeypatch):
+def test_the_grader_skips_demonstrations_the_scorecard_and_the_environment_check_and_nothing_else(tmp_path,
+                                                                                                    monkeypatch):
     def code(cell_id, source="print('demo')", **nbgrader):
         cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": nbgrader} if nbgrader else {})
         cell.id = cell_id
@@ -80,7 +81,8 @@ def test_the_grader_skips_demonstrations_and_the_scorecard_and_nothing_else(tmp_
 
     release = nbformat.v4.new_notebook(cells=[
         code("setup", grade_id="setup", locked=True), code("demo"), code("card", grade_id="scorecard", locked=True),
-        code("test", grade_id="test_f_basic", grade=True, locked=True, points=1)])
+        code("test", grade_id="test_f_basic", grade=True, locked=True, points=1),
+        code("env", grade_id="check_environment", locked=True)])
     (tmp_path / "notebooks" / "unit").mkdir(parents=True)
     nbformat.write(release, tmp_path / "notebooks" / "unit" / "unit.ipynb")
     submitted = nbformat.from_dict(json.loads(nbformat.writes(release)))
@@ -91,7 +93,7 @@ def test_the_grader_skips_demonstrations_and_the_scorecard_and_nothing_else(tmp_
     config = Config({"CourseDirectory": {"release_directory": "notebooks"}})
     nb, _ = SkipDemonstrations(config=config).preprocess(
         submitted, {"nbgrader": {"assignment": "unit", "notebook": "unit"}})
-    assert [c.source == SKIPPED for c in nb.cells] == [False, True, True, False, False, False, False]
+    assert [c.source == SKIPPED for c in nb.cells] == [False, True, True, False, True, False, False, False]
 
 
 def test_without_the_masters_it_says_where_it_looked(tmp_path):

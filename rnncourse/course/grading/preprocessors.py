@@ -71,23 +71,29 @@ class EnforcePolicy(NbGraderPreprocessor):
         return nb, resources
 
 
+# locked cells that no graded cell depends on: the scorecard, and unit 00's environment check (it
+# tests the learner's installation, not the answer, and would import TensorFlow for nothing)
+UNGRADED_LOCKED = (SCORECARD_ID, "check_environment")
+
+
 class SkipDemonstrations(NbGraderPreprocessor):
-    """Only what is graded runs: the release's demonstration cells and its scorecard are emptied.
+    """Only what is graded runs: the release's demonstration cells, its scorecard and its environment
+    check are emptied.
 
     A demonstration is a code cell of the release without nbgrader metadata (training runs,
     timings, figures); the tests never depend on one (the suite proves it on every master). A
     student's cell is skipped only if it has the id of such a release cell and no nbgrader role
-    of its own (or the scorecard's, ungraded), so a test, answer or set-up cell given a skipped
+    of its own (or the id of an UNGRADED_LOCKED cell, ungraded), so a test, answer or set-up cell given a skipped
     cell's id still runs, and the cells a student added (helpers for an answer) run as before.
     """
 
     def preprocess(self, nb, resources):
         skipped = {cell.get("id"): cell.source for cell in release_notebook(self.config, resources).cells
                    if cell.cell_type == "code" and (not cell.metadata.get("nbgrader")
-                                                    or cell.metadata["nbgrader"].get("grade_id") == SCORECARD_ID)}
+                                                    or cell.metadata["nbgrader"].get("grade_id") in UNGRADED_LOCKED)}
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
-            plain = meta.get("grade_id") in (None, SCORECARD_ID) and not (meta.get("grade") or meta.get("solution"))
+            plain = meta.get("grade_id") in (None, *UNGRADED_LOCKED) and not (meta.get("grade") or meta.get("solution"))
             if cell.cell_type == "code" and cell.get("id") in skipped and plain:
                 if cell.source != skipped[cell.get("id")]:
                     _notes(nb).append(f"cell {index} (a demonstration) was changed by the student and not run: "
