@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/references.py
 	$(BIN)/python benchmarks/generation.py
 	$(BIN)/python benchmarks/notebooks.py $(UNITS)
+	$(BIN)/python benchmarks/notebooks.py --busy $(UNITS)
 	$(BIN)/python benchmarks/grading.py $(UNITS)
 	$(if $(UNITS),,$(BIN)/python benchmarks/suite.py)
 

@@ -5,8 +5,9 @@
 Each line is measured in a fresh Python process, ``--repeat`` times (the median is shown):
 ``import rnncourse`` plus one numpy-only check (unit 00's visible test on a correct answer), and
 whether TensorFlow was imported along the way; ``import tensorflow`` alone, the floor of every
-Keras unit; and the set-up cell of a Keras unit (``setup_notebook()``, which imports and seeds
-TensorFlow). Writes build/bench/startup.md.
+Keras unit; the set-up cell of a Keras unit (``setup_notebook()``, which imports and seeds
+TensorFlow) and of a numpy unit, 00 or 04 (``setup_notebook(tensorflow=False)``). Writes
+build/bench/startup.md.
 """
 
 import argparse
@@ -33,6 +34,10 @@ welcome.check_one_hot_encode_basic(one_hot_encode)
     "set-up cell of a Keras unit: setup_notebook()": """
 from rnncourse.course import setup_notebook
 setup_notebook()
+""",
+    "set-up cell of a numpy unit (00, 04): setup_notebook(tensorflow=False)": """
+from rnncourse.course import setup_notebook
+setup_notebook(tensorflow=False)
 """,
 }
 TIMED = """

@@ -12,6 +12,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SPREAD = ("tests/test_notebooks.py", "tests/test_own_work.py")
 
 
+# The longest scopes (measured with --durations), handed out first: a long one started last would
+# keep one worker busy while the other idles. Other modules keep their order, after these.
+LONGEST_FIRST = ("tests/test_hostile.py", "tests/test_notebooks.py", "tests/test_class.py", "tests/test_browser.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(position_item):
+        position, item = position_item
+        module = item.nodeid.split("::", 1)[0]
+        first = LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+        # the units of a spread module, last unit first: the later units (06-09) train the most
+        return first, -position if module in SPREAD else 0
+
+    # stable: within a module (or a unit) the tests keep their order
+    items[:] = [item for _, item in sorted(enumerate(items), key=rank)]
+
+
 def pytest_xdist_make_scheduler(config, log):
     """With ``-n``: every other module runs whole on one worker, so a module-scoped fixture (the
     hostile batch, the class, the browser's server, trained models) is built once, not on each
