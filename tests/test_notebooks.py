@@ -64,7 +64,7 @@ def run_whole(unit, folder):
     skips those); the executed copies are written to ``folder``."""
     for path in sorted((ROOT / "solutions" / unit).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True, shutdown_kernel="immediate",
                        resources={"metadata": {"path": str(folder)}}).execute()
         nbformat.write(nb, folder / path.name)
 
