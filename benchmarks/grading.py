@@ -58,7 +58,8 @@ def plain_run(unit):
             nb = nbformat.read(path, as_version=4)
             nb.cells = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader")
                         and c.metadata["nbgrader"].get("grade_id") not in UNGRADED_LOCKED]
-            NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": scratch}}).execute()
+            NotebookClient(nb, timeout=600, kernel_name="python3", shutdown_kernel="immediate",   # as the grader
+                           resources={"metadata": {"path": scratch}}).execute()
     return time.perf_counter() - started
 
 
