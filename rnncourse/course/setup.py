@@ -53,12 +53,13 @@ def quiet_tensorflow():
 
     Safe to call many times. The environment variables only take effect before the first
     import, which is why every notebook calls :func:`setup_notebook` in its first cell. After
-    ``setup_notebook(tensorflow=False)`` the first call also seeds TensorFlow and Keras with
-    the notebook's seed, leaving the states of ``random`` and numpy as they are.
+    ``setup_notebook(tensorflow=False)``, the call that imports TensorFlow also seeds it and
+    Keras with the notebook's seed, leaving the states of ``random`` and numpy as they are.
     """
     global _deferred_seed
     import numpy as np
 
+    importing = "tensorflow" not in sys.modules
     states = random.getstate(), np.random.get_state()   # before the import: importing Keras draws from `random`
     _quiet_settings()
     with _stderr_silenced():
@@ -66,8 +67,8 @@ def quiet_tensorflow():
         import tensorflow as tf
     tf.get_logger().setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
-    if _deferred_seed is not None:
-        seed, _deferred_seed = _deferred_seed, None
+    seed, _deferred_seed = _deferred_seed, None
+    if seed is not None and importing:          # imported elsewhere first: whoever did so seeded it, or not
         keras.utils.set_random_seed(seed)
         random.setstate(states[0])
         np.random.set_state(states[1])
