@@ -16,19 +16,13 @@ from pathlib import Path
 import nbformat
 
 from . import slides
-
-ROOT = Path(__file__).resolve().parents[2]
+from .layout import ROOT, units
 
 # `python -m nbgrader`, minus about 1.5 s per command: jsonschema imports the optional IRI checker
 # rfc3987-syntax when it is installed (jupyter-events installs it), which builds a parser at import.
 # No schema nbgrader or nbformat validates with has an IRI format, so nbgrader's processes do without.
 NBGRADER = ("import sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'nbgrader'; "
             "from nbgrader.apps.nbgraderapp import main; main()")
-
-
-def units(root=ROOT):
-    """The unit folders of ``solutions/`` (the nbgrader assignment ids), sorted."""
-    return sorted(p.name for p in (Path(root) / "solutions").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
 def nbgrader(course, *args, check=True, timeout=None):
