@@ -59,16 +59,17 @@ def quiet_tensorflow():
     global _deferred_seed
     import numpy as np
 
-    importing = "tensorflow" not in sys.modules
-    states = random.getstate(), np.random.get_state()   # before the import: importing Keras draws from `random`
+    # imported elsewhere first, TensorFlow stays as whoever imported it left it
+    seed, _deferred_seed = (_deferred_seed if "tensorflow" not in sys.modules else None), None
+    if seed is not None:
+        states = random.getstate(), np.random.get_state()   # before the import: importing Keras draws from `random`
     _quiet_settings()
     with _stderr_silenced():
         import keras
         import tensorflow as tf
     tf.get_logger().setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
-    seed, _deferred_seed = _deferred_seed, None
-    if seed is not None and importing:          # imported elsewhere first: whoever did so seeded it, or not
+    if seed is not None:
         keras.utils.set_random_seed(seed)
         random.setstate(states[0])
         np.random.set_state(states[1])
