@@ -25,7 +25,7 @@ from table import Table
 
 from rnncourse.course import release
 from rnncourse.course.grading import batch
-from rnncourse.course.grading.preprocessors import UNGRADED_LOCKED
+from rnncourse.course.grading.preprocessors import skipped_when_graded
 
 CLASS = 200
 
@@ -56,8 +56,7 @@ def plain_run(unit):
     with tempfile.TemporaryDirectory(prefix="rnncourse-bench-") as scratch:
         for path in sorted((release.ROOT / "solutions" / unit).glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
-            nb.cells = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader")
-                        and c.metadata["nbgrader"].get("grade_id") not in UNGRADED_LOCKED]
+            nb.cells = [c for c in nb.cells if c.cell_type == "code" and not skipped_when_graded(c)]
             NotebookClient(nb, timeout=600, kernel_name="python3", shutdown_kernel="immediate",   # as the grader
                            resources={"metadata": {"path": scratch}}).execute()
     return time.perf_counter() - started

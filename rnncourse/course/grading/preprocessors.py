@@ -76,6 +76,13 @@ class EnforcePolicy(NbGraderPreprocessor):
 UNGRADED_LOCKED = (SCORECARD_ID, "check_environment")
 
 
+def skipped_when_graded(cell):
+    """Whether the grader empties this cell of the release: a demonstration (a code cell with no
+    nbgrader role) or one of the :data:`UNGRADED_LOCKED` cells."""
+    meta = cell.metadata.get("nbgrader")
+    return cell.cell_type == "code" and (not meta or meta.get("grade_id") in UNGRADED_LOCKED)
+
+
 class SkipDemonstrations(NbGraderPreprocessor):
     """Only what is graded runs: the release's demonstration cells, its scorecard and its environment
     check are emptied.
@@ -89,8 +96,7 @@ class SkipDemonstrations(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         skipped = {cell.get("id"): cell.source for cell in release_notebook(self.config, resources).cells
-                   if cell.cell_type == "code" and (not cell.metadata.get("nbgrader")
-                                                    or cell.metadata["nbgrader"].get("grade_id") in UNGRADED_LOCKED)}
+                   if skipped_when_graded(cell)}
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
             plain = meta.get("grade_id") in (None, *UNGRADED_LOCKED) and not (meta.get("grade") or meta.get("solution"))
