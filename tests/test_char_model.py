@@ -55,6 +55,23 @@ def test_one_hot_batches_and_perplexity():
     assert char_model.perplexity(model, char_model.one_hot_batches(X, y, 3)) == pytest.approx(expected, rel=1e-5)
 
 
+def test_epoch_batches_are_passes_in_fresh_orders_like_model_fit():
+    X = np.arange(10).reshape(5, 2) % 7           # (5, 2): five distinct windows
+    y = np.arange(5)
+    dataset, steps = char_model.epoch_batches(X, y, 7, batch_size=2, seed=0)
+    assert steps == 3
+    batches = [(a.numpy().argmax(-1), b.numpy().argmax(-1)) for a, b in dataset.take(4 * steps)]
+    assert [len(b[1]) for b in batches] == [2, 2, 1] * 4          # each pass cut as model.fit cuts arrays
+    passes = [np.concatenate([b[1] for b in batches[i:i + steps]]) for i in range(0, 4 * steps, steps)]
+    for order in passes:
+        assert sorted(order) == list(range(5))                      # every window once per pass
+    assert len({tuple(order) for order in passes}) > 1             # reshuffled between passes
+    for windows, targets in batches:
+        np.testing.assert_array_equal(windows, X[targets])          # inputs stay with their targets
+    again, _ = char_model.epoch_batches(X, y, 7, batch_size=2, seed=0)
+    assert [b.numpy().argmax(-1).tolist() for _, b in again.take(4 * steps)] == [b[1].tolist() for b in batches]
+
+
 def test_learning_rate_is_an_argument():
     model = char_model.build_char_model(3, 5, units=4, learning_rate=0.005)
     assert float(model.optimizer.learning_rate) == pytest.approx(0.005)

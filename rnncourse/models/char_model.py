@@ -51,6 +51,20 @@ def one_hot_batches(X, y, vocab_size, batch_size=128, shuffle=False, seed=0):
     return ds.prefetch(2)
 
 
+def epoch_batches(X, y, vocab_size, batch_size=32, seed=0):
+    """What ``model.fit`` on the one-hot arrays trains on, as one endless dataset: ``(dataset, steps)``.
+
+    ``X`` (N, seq_length) and ``y`` (N,) are integer codes. Every pass over the N windows comes
+    in a fresh random order, cut into batches of ``batch_size`` (the last one smaller), as
+    ``model.fit`` cuts arrays; ``steps`` = ceil(N / batch_size) batches make one pass. Pass both
+    to ``model.fit(dataset, epochs=..., steps_per_epoch=steps)``: the passes follow each other
+    without end, so Keras sets up its input pipeline once, not at every epoch (for a few dozen
+    windows, that set-up costs more than the epoch's training steps).
+    """
+    dataset = one_hot_batches(X, y, vocab_size, batch_size=batch_size, shuffle=True, seed=seed)
+    return dataset.repeat(), -(-len(X) // batch_size)
+
+
 def make_predictor(model):
     """A fast function ``window (seq_length,) int -> probabilities (V,)`` for generation.
 
