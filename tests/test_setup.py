@@ -15,6 +15,31 @@ def test_setup_writes_nothing_to_stderr():
     assert done.stdout.count("\n") == 1 and "TensorFlow" in done.stdout and "seed 0" in done.stdout
 
 
+FROZEN = """
+import gc, weakref
+from rnncourse.course import setup_notebook
+setup_notebook()
+frozen = gc.get_freeze_count()
+class Node:
+    pass
+a, b = Node(), Node()
+a.other, b.other = b, a                       # a cycle made after the set-up, then dropped
+freed = []
+weakref.finalize(a, freed.append, "a")
+del a, b
+gc.collect()
+print(frozen, freed)
+"""
+
+
+def test_setup_freezes_what_it_imported_and_later_garbage_is_still_collected():
+    done = subprocess.run([sys.executable, "-c", FROZEN], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    frozen, freed = done.stdout.splitlines()[-1].split(" ", 1)
+    assert int(frozen) > 100_000                  # TensorFlow's and Keras's objects, among others
+    assert freed == "['a']"
+
+
 def test_seeding_makes_numpy_and_keras_repeatable():
     import numpy as np
 
