@@ -14,7 +14,8 @@ SPREAD = ("tests/test_notebooks.py", "tests/test_own_work.py")
 
 # The longest scopes (measured with --durations), handed out first: a long one started last would
 # keep one worker busy while the other idles. Other modules keep their order, after these.
-LONGEST_FIRST = ("tests/test_hostile.py", "tests/test_notebooks.py", "tests/test_class.py", "tests/test_browser.py")
+LONGEST_FIRST = ("tests/test_hostile.py", "tests/test_notebooks.py", "tests/test_class.py", "tests/test_browser.py",
+                 "tests/test_hub.py")
 
 
 def pytest_collection_modifyitems(items):
@@ -39,6 +40,7 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid):
             return nodeid if nodeid.startswith(SPREAD) else nodeid.split("::", 1)[0]
 
+    config.option.loadscopereorder = False   # keep the order above (xdist would put the scopes with most tests first)
     return ModuleScheduling(config, log)
 
 
