@@ -251,6 +251,20 @@ def test_the_notebook_forecaster_beats_both_baselines():
 
 # --- the RNN in a walk-forward fold -----------------------------------------------------------------
 
+def test_steps_per_execution_changes_the_round_trips_not_the_training():
+    import keras
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(50, 12, 1)).astype(np.float32), rng.normal(size=(50, 3)).astype(np.float32)
+    trained = []
+    for steps in (1, 4):                      # 50 windows in batches of 8: 7 steps, the last of 2 windows
+        keras.utils.set_random_seed(0)
+        model = forecaster.build_forecaster(12, 4, horizon=3, steps_per_execution=steps)
+        model.fit(X, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+        trained.append(model.get_weights())
+    for once, grouped in zip(*trained):
+        np.testing.assert_array_equal(once, grouped)
+
+
 def test_rnn_block_forecaster_reset_equals_a_fresh_model_and_follows_a_shift():
     """Each call retrains from the same start: the same answer as a freshly built forecaster,
     whatever it was trained on before; a shift of the whole training part shifts the forecast
