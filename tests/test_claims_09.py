@@ -98,8 +98,9 @@ def test_the_linear_model_lags_on_validation_and_not_on_training(notebook):
 
 @pytest.mark.usefixtures("keras_seeded")
 def test_the_gru_lags_inside_the_training_range_and_responds_less_as_the_level_climbs(notebook):
-    """Section 6: few targets above the training range; the bias is there without them; the GRU's
-    level response falls from the earliest training windows to validation; its lag exceeds the linear one."""
+    """Section 6: the GRU beats both baselines by more than 5%; few targets above the training range;
+    the bias is there without them; the GRU's level response falls from the earliest training windows
+    to validation; its lag exceeds the linear one."""
     from rnncourse.course.setup import quiet_tensorflow
     from rnncourse.models import build_forecaster
     _, keras = quiet_tensorflow()
@@ -112,6 +113,9 @@ def test_the_gru_lags_inside_the_training_range_and_responds_less_as_the_level_c
         return model.predict(X, verbose=0)
 
     errors = data.denormalise(predict(nb["X_val"]), nb["mean"], nb["std"]) - nb["y_true"]
+    baselines = [data.naive_forecast(nb["X_val"]), data.seasonal_naive_forecast(nb["X_val"], 24)]
+    best_baseline = min(data.mae(nb["y_val"], y_hat) for y_hat in baselines)
+    assert data.mae(nb["y_val"], predict(nb["X_val"])) < 0.95 * best_baseline    # section 6's verdict
     inside = nb["y_val"] <= data.normalise(nb["train"], nb["mean"], nb["std"]).max()
     assert np.mean(~inside) < 0.05
     assert np.mean(errors[inside]) < -0.05
@@ -189,7 +193,7 @@ def test_the_gru_about_draws_with_holt_winters_on_co2(co2_walk):
 
 
 @pytest.mark.usefixtures("keras_seeded")
-def test_sections_7_and_8_with_20_epochs():
+def test_sections_7_and_8_with_15_epochs():
     """Section 7: the direct Dense(12) GRU is below both baselines at every lead time, and the last value's
     error grows with the lead time. Section 8: on the random walk the last value wins or ties."""
     from rnncourse.course.setup import quiet_tensorflow
@@ -199,7 +203,7 @@ def test_sections_7_and_8_with_20_epochs():
     multi = data.prepare(series, WINDOW, horizon=12, val_fraction=0.25)
     keras.utils.set_random_seed(0)
     model = build_forecaster(WINDOW, 32, horizon=12)
-    model.fit(multi["X_train"], multi["y_train"], epochs=20, batch_size=64, verbose=0)
+    model.fit(multi["X_train"], multi["y_train"], epochs=15, batch_size=64, verbose=0)
     truth = multi["y_val"]
     gru = data.mae(truth, model.predict(multi["X_val"], verbose=0), axis=0)
     naive = data.mae(truth, data.naive_forecast(multi["X_val"], 12), axis=0)
@@ -212,6 +216,6 @@ def test_sections_7_and_8_with_20_epochs():
     rw = data.prepare(walk, WINDOW, val_fraction=0.25)
     keras.utils.set_random_seed(0)
     rw_model = build_forecaster(WINDOW, 32)
-    rw_model.fit(rw["X_train"], rw["y_train"], epochs=20, batch_size=64, verbose=0)
+    rw_model.fit(rw["X_train"], rw["y_train"], epochs=15, batch_size=64, verbose=0)
     last = data.naive_forecast(rw["X_val"])
     assert data.mae(rw["y_val"], last) <= data.mae(rw["y_val"], rw_model.predict(rw["X_val"], verbose=0))

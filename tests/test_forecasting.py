@@ -233,22 +233,6 @@ def test_forecaster_bad_arguments():
         forecaster.build_forecaster(5, 0)
 
 
-def test_the_notebook_forecaster_beats_both_baselines():
-    """Section 6 of 09_forecasting, same settings: seed 0, 40 epochs, batches of 64, GRU(32)."""
-    import keras
-    data = fc.prepare(fc.make_series(), window=24)
-    keras.utils.set_random_seed(0)
-    model = forecaster.build_forecaster(24, 32)
-    model.fit(data["X_train"], data["y_train"], epochs=40, batch_size=64, verbose=0)
-    errors = {name: fc.mae(data["y_val"], y_hat) for name, y_hat in [
-        ("last value", fc.naive_forecast(data["X_val"])),
-        ("one season ago", fc.seasonal_naive_forecast(data["X_val"], fc.PERIOD)),
-        ("GRU", model.predict(data["X_val"], verbose=0)),
-    ]}
-    assert errors["GRU"] < 0.95 * min(errors["last value"], errors["one season ago"]), errors
-
-
-
 # --- the RNN in a walk-forward fold -----------------------------------------------------------------
 
 def test_steps_per_execution_changes_the_round_trips_not_the_training():

@@ -3,6 +3,7 @@
 Importing this package does not import TensorFlow; each builder does, quietly, when called.
 """
 
+from .batches import fixed_batches
 from .char_model import build_char_model, epoch_batches, make_predictor, one_hot_batches, perplexity
 from .classical import holt_winters_forecast, sarima_forecast, walk_forward
 from .convert import (
