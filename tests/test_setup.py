@@ -40,6 +40,24 @@ def test_setup_freezes_what_it_imported_and_later_garbage_is_still_collected():
     assert freed == "['a']"
 
 
+AT_EXIT = """
+import atexit, gc
+made = []
+atexit.register(lambda: print(gc.get_freeze_count() - frozen > 10_000))   # runs last: after the set-up's
+from rnncourse.course import setup_notebook
+setup_notebook()
+setup_notebook()                                                           # a set-up cell run twice
+frozen = gc.get_freeze_count()
+made = [[i] for i in range(20_000)]                                        # made after the set-up, kept
+"""
+
+
+def test_the_kernels_exit_freezes_what_the_notebook_made_since_the_set_up():
+    done = subprocess.run([sys.executable, "-c", AT_EXIT], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "True"
+
+
 def test_seeding_makes_numpy_and_keras_repeatable():
     import numpy as np
 

@@ -1,5 +1,6 @@
 """The set-up every unit's first (locked) cell calls: quiet TensorFlow, seeds, plot defaults."""
 
+import atexit
 import contextlib
 import gc
 import io
@@ -101,8 +102,8 @@ def setup_notebook(seed=DEFAULT_SEED, tensorflow=True):
     numpy are seeded now, and :func:`quiet_tensorflow` seeds TensorFlow when a cell first
     needs it. Everything alive at the end of the set-up is then frozen for the garbage collector
     (``gc.freeze``): it is the kernel's for good, and collections, and the kernel's exit, no longer
-    walk through it. Prints one line with the versions in use, which is the first thing to paste
-    into a question on the course forum.
+    walk through it; at the kernel's exit, so is everything made since. Prints one line with the
+    versions in use, which is the first thing to paste into a question on the course forum.
     """
     global _deferred_seed
     import numpy as np
@@ -132,8 +133,12 @@ def setup_notebook(seed=DEFAULT_SEED, tensorflow=True):
     feedback.install(_ipython())
     # What is imported now lives as long as the kernel: the garbage collector stops traversing it,
     # which shortens later collections and the kernel's exit (after a Keras unit: by about 2 s).
-    # Objects made after this line are collected as usual.
+    # Objects made after this line are collected as usual while the kernel runs; when it exits,
+    # they are frozen too (the process is ending: walking the graphs of every model the notebook
+    # traced cost up to 1 s more, and Python does not promise to finalise them at exit anyway).
     gc.freeze()
+    atexit.unregister(gc.freeze)                  # a set-up cell run twice registers it once
+    atexit.register(gc.freeze)
     print(f"rnncourse {__version__} | Python {platform.python_version()} | numpy {np.__version__} | "
           f"TensorFlow {metadata.version('tensorflow')} | Keras {metadata.version('keras')} | "
           f"matplotlib {matplotlib.__version__} | seed {seed}")
