@@ -16,9 +16,11 @@ def test_setup_writes_nothing_to_stderr():
 
 
 FROZEN = """
-import gc, weakref
+import atexit, gc, weakref
+atexit.register(lambda: print(gc.get_freeze_count() - frozen > 10_000))   # runs last: after the set-up's
 from rnncourse.course import setup_notebook
 setup_notebook()
+setup_notebook()                              # a set-up cell run twice
 frozen = gc.get_freeze_count()
 class Node:
     pass
@@ -29,33 +31,18 @@ weakref.finalize(a, freed.append, "a")
 del a, b
 gc.collect()
 print(frozen, freed)
+made = [[i] for i in range(20_000)]           # made after the set-up and kept until the exit
 """
 
 
-def test_setup_freezes_what_it_imported_and_later_garbage_is_still_collected():
+def test_setup_freezes_what_it_imported_later_garbage_is_collected_and_the_exit_freezes_the_rest():
     done = subprocess.run([sys.executable, "-c", FROZEN], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    frozen, freed = done.stdout.splitlines()[-1].split(" ", 1)
+    *_, counts, at_exit = done.stdout.splitlines()
+    frozen, freed = counts.split(" ", 1)
     assert int(frozen) > 100_000                  # TensorFlow's and Keras's objects, among others
     assert freed == "['a']"
-
-
-AT_EXIT = """
-import atexit, gc
-made = []
-atexit.register(lambda: print(gc.get_freeze_count() - frozen > 10_000))   # runs last: after the set-up's
-from rnncourse.course import setup_notebook
-setup_notebook()
-setup_notebook()                                                           # a set-up cell run twice
-frozen = gc.get_freeze_count()
-made = [[i] for i in range(20_000)]                                        # made after the set-up, kept
-"""
-
-
-def test_the_kernels_exit_freezes_what_the_notebook_made_since_the_set_up():
-    done = subprocess.run([sys.executable, "-c", AT_EXIT], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "True"
+    assert at_exit == "True"                      # the exit did not walk what the notebook made
 
 
 def test_seeding_makes_numpy_and_keras_repeatable():
