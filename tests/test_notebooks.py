@@ -7,7 +7,8 @@ the untouched student copy. From that single run the test proves, and reports to
 - the master scores full marks on every graded test, with no error and nothing on stderr in
   any cell it runs (what nbgrader's Validator would check, and more); the grader skips the
   demonstrations, so the master is also run whole, once, outside nbgrader: no cell may fail or
-  write to stderr there either, and its scorecard must show full marks;
+  write to stderr there either, and its scorecard must show full marks; in the same kernel, the
+  claims of ``tests/notebook_claims/<notebook>.py`` are then checked on the models it trained;
 - the blank student copy keeps every graded test and scores zero on each.
 A new unit is covered by adding its folder to ``solutions/``; nothing here names a unit.
 The units are spread over the pytest-xdist workers, one autograde per unit.
@@ -59,14 +60,47 @@ def out_of_sync(unit, released):
             if json.loads((released / name).read_text()) != json.loads((committed / name).read_text())]
 
 
+# After a master's last cell, in the same kernel: the claim_* functions of
+# tests/notebook_claims/<notebook>.py, which check the prose against the models the notebook trained
+# (rebuilding them in a test would train them a second time).
+CHECK_CLAIMS = """
+def _check_claims():
+    import json, traceback
+    names = [name for name in globals() if name.startswith("claim_")]
+    failed = []
+    for name in names:
+        try:
+            globals()[name]()
+        except Exception as error:
+            line = traceback.extract_tb(error.__traceback__)[-1].line
+            failed.append(f"{name}: {type(error).__name__}: {error} at {line!r}")
+    print(json.dumps({"checked": len(names), "failed": failed}))
+
+
+_check_claims()
+"""
+
+
 def run_whole(unit, folder):
     """Every master of ``unit`` run top to bottom, demonstrations and scorecard included (the grader
-    skips those); the executed copies are written to ``folder``."""
+    skips those), then its notebook claims; the executed copies are written to ``folder``. Returns
+    the claims that failed or could not run."""
+    problems = []
     for path in sorted((ROOT / "solutions" / unit).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
+        claims = ROOT / "tests" / "notebook_claims" / f"{path.stem}.py"
+        if claims.exists():
+            nb.cells.append(nbformat.v4.new_code_cell(claims.read_text() + CHECK_CLAIMS))
         NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True, shutdown_kernel="immediate",
                        resources={"metadata": {"path": str(folder)}}).execute()
         nbformat.write(nb, folder / path.name)
+        if claims.exists():
+            said = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
+            report = json.loads(said.splitlines()[-1]) if said.strip() else {"checked": 0, "failed": []}
+            problems += [f"{path.name}: claim {failure}" for failure in report["failed"]]
+            if not report["checked"]:
+                problems.append(f"{path.name}: no claim of {claims.name} ran")
+    return problems
 
 
 def unclean_cells(folder, who):
@@ -83,8 +117,8 @@ def unclean_cells(folder, who):
 @pytest.mark.parametrize("unit", release.units())
 def test_unit_under_nbgrader(unit, tmp_path):
     released, scores = autograde(unit, tmp_path)
-    run_whole(unit, tmp_path)
-    problems = (out_of_sync(unit, released) + unclean_cells(tmp_path / "autograded" / "solution" / unit, "graded")
+    problems = (run_whole(unit, tmp_path) + out_of_sync(unit, released)
+                + unclean_cells(tmp_path / "autograded" / "solution" / unit, "graded")
                 + unclean_cells(tmp_path, "whole"))
     full = sum(full for full in (f for _, f in scores["solution"].values()))
     scorecard = "".join(o.get("data", {}).get("text/plain", "") for path in tmp_path.glob("*.ipynb")
