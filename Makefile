@@ -30,9 +30,11 @@ lab: $(STAMP)
 	    $(if $(filter 0,$(shell id -u)),--allow-root,) \
 	    notebooks/00_welcome/00_welcome.ipynb
 
+# PYTHONDONTWRITEBYTECODE= : bytecode caches on, even where the environment turns them off, or every
+# kernel and nbgrader process of the suite compiles the package again, and each worker the tests.
 test: $(STAMP)
 	$(BIN)/ruff check rnncourse tests benchmarks
-	$(BIN)/python -m pytest
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
 student: $(STAMP)
 	$(BIN)/python -m rnncourse.course.release
