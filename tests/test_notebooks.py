@@ -72,7 +72,8 @@ def _check_claims():
         try:
             globals()[name]()
         except Exception as error:
-            line = traceback.extract_tb(error.__traceback__)[-1].line
+            frames = traceback.extract_tb(error.__traceback__)
+            line = next((f.line for f in reversed(frames) if f.name == name), frames[-1].line)   # the claim's
             failed.append(f"{name}: {type(error).__name__}: {error} at {line!r}")
     print(json.dumps({"checked": len(names), "failed": failed}))
 
