@@ -85,3 +85,20 @@ def test_tensorflow_false_defers_the_import_and_seeds_as_the_eager_set_up_does()
     eager, deferred = run(""), run("tensorflow=False")
     assert eager.startswith("True ") and deferred.startswith("False ")
     assert eager.split(" ", 1)[1] == deferred.split(" ", 1)[1]
+
+
+def test_no_collection_runs_during_a_paused_import_and_what_it_made_is_frozen_after():
+    import gc
+
+    from rnncourse.course.setup import _collector_paused
+
+    ran = []
+    gc.callbacks.append(collect := lambda phase, info: ran.append(info["generation"]))
+    try:
+        frozen = gc.get_freeze_count()
+        with _collector_paused():
+            made = [[i] for i in range(50_000)]          # 70 times the threshold of a young collection
+        assert ran == [] and gc.isenabled()
+        assert gc.get_freeze_count() - frozen >= len(made)
+    finally:
+        gc.callbacks.remove(collect)

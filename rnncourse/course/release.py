@@ -21,8 +21,9 @@ from .layout import ROOT, units
 # `python -m nbgrader`, minus about 1.5 s per command: jsonschema imports the optional IRI checker
 # rfc3987-syntax when it is installed (jupyter-events installs it), which builds a parser at import.
 # No schema nbgrader or nbformat validates with has an IRI format, so nbgrader's processes do without.
-NBGRADER = ("import sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'nbgrader'; "
-            "from nbgrader.apps.nbgraderapp import main; main()")
+# The garbage collector waits for the end of the import and then skips what it made (0.13 s less).
+NBGRADER = ("import gc, sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'nbgrader'; gc.disable(); "
+            "from nbgrader.apps.nbgraderapp import main; gc.freeze(); gc.enable(); main()")
 
 
 def nbgrader(course, *args, check=True, timeout=None):

@@ -38,6 +38,24 @@ def _stderr_silenced():
         os.close(devnull)
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """No garbage collection during the block, and what it made frozen after it (``gc.freeze``).
+
+    For imports that stay for the process's life: TensorFlow's and Keras's make millions of
+    objects, none of them garbage, and the collections that walked them took 0.6 s of the
+    import's 2.3 s (nbgrader's: 0.13 s of 0.7 s). Frozen, later collections skip them too.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def _quiet_settings():
     """What must be set before TensorFlow's first import for it to write nothing to stderr."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -57,16 +75,19 @@ def quiet_tensorflow():
     import, which is why every notebook calls :func:`setup_notebook` in its first cell. After
     ``setup_notebook(tensorflow=False)``, the call that imports TensorFlow also seeds it and
     Keras with the notebook's seed, leaving the states of ``random`` and numpy as they are.
+    The first call freezes what is alive after the import for the garbage collector (see
+    :func:`_collector_paused`).
     """
     global _deferred_seed
     import numpy as np
 
+    first = "tensorflow" not in sys.modules
     # imported elsewhere first, TensorFlow stays as whoever imported it left it
-    seed, _deferred_seed = (_deferred_seed if "tensorflow" not in sys.modules else None), None
+    seed, _deferred_seed = (_deferred_seed if first else None), None
     if seed is not None:
         states = random.getstate(), np.random.get_state()   # before the import: importing Keras draws from `random`
     _quiet_settings()
-    with _stderr_silenced():
+    with _stderr_silenced(), _collector_paused() if first else contextlib.nullcontext():
         import keras
         import tensorflow as tf
     tf.get_logger().setLevel(logging.ERROR)
@@ -115,7 +136,7 @@ def setup_notebook(seed=DEFAULT_SEED, tensorflow=True):
         random.seed(seed)
         np.random.seed(seed)
         _deferred_seed = seed
-    with _stderr_silenced():
+    with _stderr_silenced(), _collector_paused():
         import matplotlib
         import matplotlib.pyplot as plt
 
