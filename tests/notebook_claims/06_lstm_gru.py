@@ -8,8 +8,9 @@ are in tests/test_claims_06.py.
 
 def claim_section_7_on_the_small_text_dropout_curbs_overfitting_and_a_second_layer_does_not_help():
     """Every model beats the character frequencies; one layer's validation loss turns back up, the
-    dropout model's does not (yet) and goes lower, at a higher training loss, and its logged loss
-    (dropout on) is above its loss in inference mode; a second layer does not help."""
+    dropout model's does not (yet) and goes lower, at a higher training loss and with about the same
+    validation accuracy, and its logged loss (dropout on) is above its loss in inference mode; a
+    second layer does not help and overfits too."""
     dropout = "1 layer, dropout 0.3"
     best = {name: min(history["val_loss"]) for name, history in histories.items()}
     final = {name: history["val_loss"][-1] for name, history in histories.items()}
@@ -18,8 +19,10 @@ def claim_section_7_on_the_small_text_dropout_curbs_overfitting_and_a_second_lay
     assert final[dropout] < best[dropout] + 0.05
     assert best[dropout] < best["1 layer"] - 0.1
     assert scores[dropout][0] > scores["1 layer"][0] + 0.2
+    assert abs(scores[dropout][3] - scores["1 layer"][3]) < 0.03
     assert histories[dropout]["loss"][-1] > scores[dropout][0]
     assert best["2 layers"] > best["1 layer"] - 0.05
+    assert final["2 layers"] > best["2 layers"]
 
 
 def claim_section_5_the_simple_rnn_solves_lag_20_not_80_and_the_gated_cells_solve_all():
