@@ -7,16 +7,17 @@ are in tests/test_claims_08.py.
 
 
 def claim_section_6_training_on_every_step_beats_the_window_model_with_fewer_cell_steps():
-    """Cells 88 and 91: the gated many-to-many models below the window model, the SimpleRNN about equal,
-    all far below the unigram baseline, after fewer steps of the cell in training."""
+    """Cells 88 and 91: every many-to-many model below the window model, the gated ones clearly and the
+    SimpleRNN by a hair (within 5%), all far below the unigram baseline, after at most a quarter as many
+    steps of the cell in training."""
     ppl = {name: row["ppl"] for name, row in rows.items()}
     window, unigram = ppl["window SimpleRNN"], ppl["unigram"]
     gru, lstm, simple = (ppl[f"many-to-many {cell}"] for cell in ("GRU", "LSTM", "SimpleRNN"))
-    assert gru < window and lstm < window
-    assert abs(simple / window - 1) < 0.05
+    assert gru < window and lstm < window and simple < window
+    assert simple / window > 0.95
     assert max(gru, lstm) < simple
     assert max(window, gru, lstm, simple) < unigram / 2
-    assert sequence_epochs * Y_seq.size < 3 * X_train.size / 4          # cell steps: 1 per target against 16
+    assert sequence_epochs * Y_seq.size < window_epochs * X_train.size / 4    # cell steps: 1 per target against 16
 
 
 def claim_section_6_clipping_acts_most_on_the_simple_rnn():
@@ -36,7 +37,7 @@ def claim_section_6_clipping_acts_most_on_the_simple_rnn():
 def claim_section_6_a_window_cannot_remember_past_its_end_and_a_state_can():
     """Cell 90: changing one character d steps back moves the window model's prediction for d <= 16
     and never beyond; it moves every state-carrying model's prediction at d = 17 and 24 too, far less
-    than at d = 1, and the GRU's by more than 0.001 at d = 24."""
+    than at d = 1, and the GRU's the most at d = 24 and 32, by more than 3 times the others'."""
     def at(name, d):
         return influence[name][distances.index(d)]
 
@@ -46,4 +47,5 @@ def claim_section_6_a_window_cannot_remember_past_its_end_and_a_state_can():
     for cell in ("SimpleRNN", "GRU", "LSTM"):
         name = f"many-to-many {cell}"
         assert at(name, 17) > 1e-3 and at(name, 24) > 0 and at(name, 1) > 10 * at(name, 17), cell
-    assert at("many-to-many GRU", 24) > 1e-3                                       # the GRU's reaches furthest
+    for d in (24, 32):                                                             # the GRU's lasts longest
+        assert at("many-to-many GRU", d) > 3 * max(at("many-to-many SimpleRNN", d), at("many-to-many LSTM", d)), d
