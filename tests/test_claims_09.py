@@ -127,10 +127,11 @@ def test_the_origins_are_the_last_four_januaries_and_1998_rose_most(co2_walk):
 
 def test_baselines_and_holt_winters_on_co2(co2_walk):
     """Section 9: 1998 is every model's worst year; one year ago beats the last value except in 1998;
-    Holt-Winters beats both baselines at every origin, several times over."""
+    Holt-Winters beats both baselines at every origin, by about twice in 1998 and over three times later."""
     errors = co2_walk["errors"]
     for name, e in errors.items():
         assert np.argmax(e) == 0, name
     naive, seasonal, hw = errors["last value"], errors["one year ago"], errors["Holt-Winters"]
     assert seasonal[0] > naive[0] and np.all(seasonal[1:] < naive[1:])
-    assert np.all(2 * hw < np.minimum(naive, seasonal))
+    ratio = np.minimum(naive, seasonal) / hw
+    assert 1.8 < ratio[0] < 2.2 and np.all(ratio[1:] > 3)

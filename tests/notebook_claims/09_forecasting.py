@@ -45,15 +45,22 @@ def claim_section_8_on_the_random_walk_the_last_value_wins_or_ties():
 
 
 def claim_section_9_the_gru_about_draws_with_holt_winters():
-    """Every GRU run beats both baselines at every origin and has a slightly lower mean than Holt-Winters;
-    the average run is better in 1998 and 1999, worse in 2000 and 2001, by a few hundredths of a ppm at
-    each origin; 1999 alone would crown every run, 2001 alone Holt-Winters over two runs."""
+    """Every GRU run beats both baselines at every origin, by about twice in 1998 and over three times
+    later, and has its largest error in 1998; two runs have a slightly lower mean than Holt-Winters, seed
+    0 a higher one, the average run a little higher; the average run is better in 1998 and 1999, worse
+    in 2000 and 2001, by less than a tenth of a ppm at each origin; 1999 alone would crown every run,
+    2001 alone Holt-Winters over two runs."""
     hw = co2_errors["Holt-Winters"]
     assert gru_runs.shape == (3, 4)
-    assert np.all(gru_runs < np.minimum(co2_errors["last value"], co2_errors["one year ago"]))
-    assert np.all(gru_runs.mean(axis=1) < hw.mean()) and np.all(gru_runs.mean(axis=1) > 0.9 * hw.mean())
+    ratio = np.minimum(co2_errors["last value"], co2_errors["one year ago"]) / gru_runs      # (3, 4)
+    assert np.all((1.8 < ratio[:, 0]) & (ratio[:, 0] < 2.2)) and np.all(ratio[:, 1:] > 3)
+    assert np.all(np.argmax(gru_runs, axis=1) == 0)                            # each row's worst year: 1998
+    run_means = gru_runs.mean(axis=1)
+    assert np.all(run_means[1:] < hw.mean()) and np.all(run_means[1:] > 0.9 * hw.mean())    # slightly lower
+    assert run_means[0] > hw.mean()                                            # seed 0: higher
+    assert hw.mean() < gru_runs.mean() < 1.05 * hw.mean()                      # the average run: a little above
     average = gru_runs.mean(axis=0)
     assert np.all(average[:2] < hw[:2]) and np.all(average[2:] > hw[2:])
     assert np.all(np.abs(average - hw) < 0.1)
-    assert np.argmax(average) == 0                                             # 1998 is the GRU's worst year too
+    assert np.argmax(average) == 0                                             # the average row's worst year too
     assert np.all(gru_runs[:, 1] < hw[1]) and np.sum(gru_runs[:, 3] > hw[3]) == 2
